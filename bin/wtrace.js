@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The wtrace command. Needs Node 24+ (multi-memory, JSPI, zstd) and the build in dist/
+// (made by `npm install` / `npm run build`).
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(`wtrace: needs Node.js 24 or newer, this is ${process.version} (see README: "Node 24")\n`);
+  process.exit(2);
+}
+const { runCli } = await import('../dist/src/cli/main.js');
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,85 @@
+/** `wtrace record`: run a WASI program as `wasmtime run` would, writing its trace. */
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { record, TRAP_EXIT_CODE, type RecordResult } from '../record/index.js';
+import type { Preopen } from '../wasi/index.js';
+import { collect, parsePositiveInt } from './options.js';
+
+interface RecordFlags {
+  dir: string[];
+  env: string[];
+  output?: string;
+  detail: string;
+  invoke?: string;
+  allowUnknownImports?: boolean;
+  stackSize?: number;
+}
+
+export function registerRecord(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('record')
+    .description('run a WASI program as `wasmtime run` would and record its execution into a trace')
+    .argument('<wasm>', 'the WebAssembly module to run')
+    .argument('[args...]', "the program's arguments (after --, or after the module)")
+    .option('--dir <HOST[::GUEST]>', 'give the program a host directory, seen as GUEST (repeatable)', collect, [])
+    .option('--env <NAME[=VALUE]>', 'set an environment variable; NAME alone passes ours (repeatable)', collect, [])
+    .option('-o, --output <file>', 'trace file to write (default: <module name>.wtrace here)')
+    .option('--detail <level>', 'what to record: inputs (the input log; default) or full', 'inputs')
+    .option('--invoke <name>', 'reactor: call _initialize, then this export')
+    .option('--allow-unknown-imports', 'stub imports outside WASI preview1 with functions that trap when called')
+    .option('--stack-size <MiB>', 'stack for the program (default 256)', parsePositiveInt)
+    .passThroughOptions()
+    .action(async (wasm: string, args: string[], flags: RecordFlags) => {
+      setExit(report(wasm, await record(toOptions(wasm, args, flags))));
+    });
+}
+
+function toOptions(wasm: string, args: string[], flags: RecordFlags) {
+  if (flags.detail !== 'inputs' && flags.detail !== 'full') {
+    throw new UsageError(`--detail ${flags.detail}: expected "inputs" or "full"`);
+  }
+  return {
+    wasmPath: wasm,
+    args,
+    env: flags.env.map(parseEnv),
+    dirs: flags.dir.map(parseDir),
+    output: flags.output ?? `${path.basename(wasm).replace(/\.wasm$/, '')}.wtrace`,
+    detail: flags.detail,
+    invoke: flags.invoke ?? null,
+    allowUnknownImports: flags.allowUnknownImports ?? false,
+    stackSizeMb: flags.stackSize,
+  } as const;
+}
+
+/** `NAME=VALUE` as given; `NAME` alone takes our own value, as wasmtime does. */
+function parseEnv(spec: string): string {
+  if (spec.startsWith('=') || spec === '') throw new UsageError(`--env ${spec}: expected NAME=VALUE or NAME`);
+  if (spec.includes('=')) return spec;
+  const value = process.env[spec];
+  if (value === undefined) throw new UsageError(`--env ${spec}: not set in this environment`);
+  return `${spec}=${value}`;
+}
+
+/** wasmtime's `HOST[::GUEST]`; the guest path defaults to HOST as written. */
+function parseDir(spec: string): Preopen {
+  const [hostPath, guestPath, extra] = spec.split('::');
+  if (!hostPath || guestPath === '' || extra !== undefined) throw new UsageError(`--dir ${spec}: expected HOST or HOST::GUEST`);
+  return { hostPath, guestPath: guestPath ?? hostPath };
+}
+
+function report(wasm: string, result: RecordResult): number {
+  if (result.trap !== null) {
+    const t = result.trap;
+    const where =
+      t.functionIndex === undefined
+        ? ''
+        : ` in function ${t.functionName ?? `#${t.functionIndex}`} (#${t.functionIndex}) at pc 0x${t.pc?.toString(16)}`;
+    process.stderr.write(`Error: ${wasm}: wasm trap: ${t.message}${where}\n`);
+    return TRAP_EXIT_CODE;
+  }
+  if (process.stderr.isTTY) {
+    process.stderr.write(`wtrace: recorded ${result.importCalls} import calls into ${result.tracePath}\n`);
+  }
+  return result.exitCode;
+}

@@ -1,0 +1,68 @@
+/**
+ * Builds the import object for a recording: each import is the WASI host's function (or a
+ * trapping stub) wrapped so that every call is appended to the trace's input log with its
+ * arguments, result, every byte the host wrote into guest memory and the output it produced.
+ * The wrapper adds no behaviour: it returns what the host returned and rethrows what it threw.
+ */
+import type { ImportInfo, MemoryWrite, OutputBytes, TraceWriter } from '../trace/index.js';
+import type { WasiFunction, WasiHost } from '../wasi/index.js';
+
+/** What the current import call has done so far; shared with the recording stdout/stderr sinks. */
+export class CallCapture {
+  writes: MemoryWrite[] = [];
+  output: OutputBytes[] = [];
+
+  onWrite(address: number, bytes: Uint8Array): void {
+    this.writes.push({ address, bytes });
+  }
+
+  onOutput(stream: 1 | 2, bytes: Uint8Array): void {
+    this.output.push({ stream, bytes: bytes.slice() });
+  }
+
+  take(): { writes: MemoryWrite[]; output: OutputBytes[] } {
+    const taken = { writes: this.writes, output: this.output };
+    if (this.writes.length > 0) this.writes = [];
+    if (this.output.length > 0) this.output = [];
+    return taken;
+  }
+}
+
+/** Thrown by a stubbed unknown import when the program calls it. */
+export class UnknownImportCalled extends Error {
+  constructor(readonly module: string, readonly field: string) {
+    super(`the program called ${module}.${field}, an import that was stubbed by --allow-unknown-imports`);
+  }
+}
+
+/** The import object: `{ [module]: { [name]: wrapped function } }`. */
+export function recordingImports(
+  imports: readonly ImportInfo[],
+  host: WasiHost,
+  capture: CallCapture,
+  writer: TraceWriter,
+): WebAssembly.Imports {
+  const object: Record<string, Record<string, Function>> = {};
+  for (const imp of imports) {
+    const target: WasiFunction = imp.stubbed
+      ? () => {
+          throw new UnknownImportCalled(imp.module, imp.name);
+        }
+      : host.functions[imp.name];
+    (object[imp.module] ??= {})[imp.name] = wrap(imp.functionIndex, target, capture, writer);
+  }
+  return object as WebAssembly.Imports;
+}
+
+function wrap(functionIndex: number, target: WasiFunction, capture: CallCapture, writer: TraceWriter): Function {
+  return (...args: (number | bigint)[]) => {
+    let result: number | null = null;
+    try {
+      result = target(...args);
+      return result;
+    } finally {
+      const { writes, output } = capture.take();
+      writer.appendImportCall({ time: null, functionIndex, args, result, writes, output });
+    }
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * One recording: checks the module, opens the trace, runs the program on the live WASI host with
+ * every import call logged, and writes the outcome. Runs on the current thread; `record()` in
+ * recordInWorker.ts runs it on a worker with a large stack, which is what the CLI uses.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { TraceWriter, type RecordingEnd } from '../trace/index.js';
+import { createLiveHost, WasiExit, type Preopen } from '../wasi/index.js';
+import { checkModule } from './moduleCheck.js';
+import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
+import { processOutput, processStdin } from './processStdio.js';
+import { isGuestFault, trapInfo, type TrapInfo } from './trapInfo.js';
+
+export interface RecordOptions {
+  /** Path of the module to run. */
+  readonly wasmPath: string;
+  /** Arguments after the program name (argv[0] is the module's file name, as in wasmtime). */
+  readonly args: readonly string[];
+  /** `NAME=VALUE` strings given to the guest; nothing is inherited unless listed. */
+  readonly env: readonly string[];
+  /** Host directories the guest sees. Checked to exist before anything runs. */
+  readonly dirs: readonly Preopen[];
+  /** Trace file to write; replaced if it is a trace, refused if it is anything else. */
+  readonly output: string;
+  readonly detail: 'inputs' | 'full';
+  /** Reactor mode: call `_initialize` (if exported) then this export. */
+  readonly invoke?: string | null;
+  /** Stub imports outside WASI preview1 with functions that trap when called. */
+  readonly allowUnknownImports?: boolean;
+}
+
+export interface RecordResult {
+  /** The exit code wasmtime would give: the program's own, 134 after a trap. */
+  readonly exitCode: number;
+  readonly trap: TrapInfo | null;
+  readonly tracePath: string;
+  readonly importCalls: number;
+}
+
+/** Exit code of a trapped program, as wasmtime gives on Unix (128 + SIGABRT). */
+export const TRAP_EXIT_CODE = 134;
+
+/** Records a run on this thread. Throws `InputError`/`UnsupportedWasmError`/`OutputError` before running. */
+export function recordHere(options: RecordOptions): RecordResult {
+  if (options.detail === 'full') {
+    throw new UsageError('--detail full is not available yet: detail events arrive with the instrumenting compiler (issue #3); use --detail inputs');
+  }
+  const bytes = readModule(options.wasmPath);
+  const invoke = options.invoke ?? null;
+  const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
+  for (const dir of options.dirs) checkDir(dir);
+
+  const fileName = path.basename(options.wasmPath);
+  const argv = [fileName, ...options.args];
+  const writer = TraceWriter.create(options.output, {
+    module: {
+      name: checked.info.moduleName ?? fileName.replace(/\.wasm$/, ''),
+      fileName,
+      bytes,
+      codeOffset: checked.info.codeSectionPayloadOffset,
+    },
+    detail: options.detail,
+    argv,
+    env: options.env,
+    preopens: options.dirs,
+    invoke,
+    stubUnknown: options.allowUnknownImports ?? false,
+    imports: checked.imports,
+  });
+
+  const capture = new CallCapture();
+  const host = createLiveHost({
+    args: argv,
+    env: options.env,
+    preopens: options.dirs,
+    stdin: processStdin(),
+    stdout: processOutput(1, capture),
+    stderr: processOutput(2, capture),
+  });
+  host.memory.observer = capture;
+  let end: RecordingEnd;
+  try {
+    const instance = new WebAssembly.Instance(checked.module, recordingImports(checked.imports, host, capture, writer));
+    host.memory.bind(instance.exports.memory as WebAssembly.Memory);
+    end = run(instance, invoke, checked.info.functionNames);
+  } catch (e) {
+    writer.close();
+    throw e;
+  } finally {
+    host.close();
+  }
+  writer.finish(end);
+  return {
+    exitCode: end.exitCode,
+    trap: end.outcome === 'trap' ? (end.trap ?? null) : null,
+    tracePath: options.output,
+    importCalls: writer.importCallCount,
+  };
+}
+
+function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>): RecordingEnd {
+  const exports = instance.exports as Record<string, Function>;
+  try {
+    if (invoke === null) exports._start();
+    else {
+      exports._initialize?.();
+      exports[invoke]();
+    }
+    return { outcome: 'exit', exitCode: 0, instructionCount: null };
+  } catch (e) {
+    if (e instanceof WasiExit) return { outcome: 'exit', exitCode: e.code, instructionCount: null };
+    if (e instanceof UnknownImportCalled) {
+      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: { message: e.message }, instructionCount: null };
+    }
+    if (isGuestFault(e)) {
+      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: trapInfo(e, names), instructionCount: null };
+    }
+    throw e;
+  }
+}
+
+function readModule(file: string): Uint8Array {
+  try {
+    const bytes = fs.readFileSync(file);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError('not-found', `${file}: no such file`);
+    if (code === 'EISDIR') throw new InputError('not-a-file', `${file}: is a directory, not a WebAssembly module`);
+    throw new InputError('unreadable', `${file}: cannot read (${(e as Error).message})`);
+  }
+}
+
+function checkDir(dir: Preopen): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir.hostPath);
+  } catch {
+    throw new InputError('bad-dir', `--dir ${dir.hostPath}: no such directory`);
+  }
+  if (!stat.isDirectory()) throw new InputError('bad-dir', `--dir ${dir.hostPath}: not a directory`);
+}

@@ -1,0 +1,248 @@
+/**
+ * Reads a trace file: what was recorded (module, start-up data, outcome) and the input log.
+ * Opens read-only and never changes the file. Every SQLite failure on a damaged file surfaces as
+ * `TraceFormatError` naming the file; a trace of another version as `TraceVersionError`.
+ */
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import Database from 'better-sqlite3';
+import { InputError } from '../errors.js';
+import { CodecError } from './byteBuffer.js';
+import { TraceFormatError, TraceVersionError } from './errors.js';
+import { fileKind } from './fileKind.js';
+import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.js';
+import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
+import type { ImportInfo } from './traceWriter.js';
+
+/** Everything about a recording except the input log itself. */
+export interface TraceSummary {
+  readonly formatVersion: number;
+  /** False when the recorder stopped before finishing (killed, crashed, interrupted). */
+  readonly complete: boolean;
+  readonly detail: 'inputs' | 'full';
+  readonly module: { name: string; fileName: string; sha256: string; size: number; codeOffset: number | null };
+  readonly argv: string[];
+  readonly env: string[];
+  readonly preopens: { hostPath: string; guestPath: string }[];
+  readonly invoke: string | null;
+  readonly outcome:
+    | { kind: 'exit'; exitCode: number }
+    | { kind: 'trap'; exitCode: number; message: string; functionIndex: number | null; functionName: string | null; pc: number | null }
+    | null;
+  readonly instructionCount: bigint | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly recordedWith: { wtraceVersion: string; nodeVersion: string; arch: string; platform: string };
+}
+
+interface RecordingRow {
+  status: string;
+  detail: 'inputs' | 'full';
+  started_at: string;
+  finished_at: string | null;
+  argv: string;
+  env: string;
+  preopens: string;
+  invoke: string | null;
+  outcome: 'exit' | 'trap' | null;
+  exit_code: number | null;
+  trap_message: string | null;
+  trap_function: number | null;
+  trap_function_name: string | null;
+  trap_pc: number | null;
+  instruction_count: bigint | null;
+  wtrace_version: string;
+  node_version: string;
+  arch: string;
+  platform: string;
+}
+
+export class TraceReader {
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /** Opens `file` read-only after checking that it is a trace of this format version. */
+  static open(file: string): TraceReader {
+    const kind = fileKind(file);
+    if (kind === 'missing') throw new InputError('not-found', `${file}: no such file`);
+    if (kind === 'wasm') {
+      throw new TraceFormatError(file, 'is a WebAssembly module, not a trace (record it with `wtrace record`)');
+    }
+    if (kind === 'other') throw new TraceFormatError(file, 'is not a wtrace trace (not an SQLite database)');
+    if (kind === 'sqlite') throw new TraceFormatError(file, 'is an SQLite database but not a wtrace trace');
+    let db: Database.Database;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.defaultSafeIntegers(false);
+    } catch (e) {
+      throw new TraceFormatError(file, `cannot be opened (${(e as Error).message})`, { cause: e });
+    }
+    const reader = new TraceReader(db, file);
+    reader.guard(() => {
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      if (appId >>> 0 !== APPLICATION_ID) throw new TraceFormatError(file, 'is not a wtrace trace');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== FORMAT_VERSION) throw new TraceVersionError(file, version, FORMAT_VERSION);
+    });
+    return reader;
+  }
+
+  /** Runs `fn`, turning SQLite and codec failures into `TraceFormatError` for this file. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Database.SqliteError || e instanceof CodecError || e instanceof RangeError) {
+        throw new TraceFormatError(this.path, `is damaged or truncated (${(e as Error).message})`, { cause: e });
+      }
+      if (e instanceof Error && /zstd|decompress/i.test(e.message)) {
+        throw new TraceFormatError(this.path, `has a damaged input-log chunk (${e.message})`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  summary(): TraceSummary {
+    return this.guard(() => {
+      const m = this.db
+        .prepare('SELECT name, file_name, sha256, size, code_offset FROM modules WHERE module_id = 0')
+        .get() as { name: string; file_name: string; sha256: string; size: number; code_offset: number | null } | undefined;
+      const r = this.db.prepare('SELECT * FROM recording WHERE id = 1').safeIntegers(true).get() as
+        | Record<string, unknown>
+        | undefined;
+      if (m === undefined || r === undefined) throw new TraceFormatError(this.path, 'has no recording in it');
+      const row = toNumbers(r) as unknown as RecordingRow;
+      return {
+        formatVersion: FORMAT_VERSION,
+        complete: row.status === 'complete',
+        detail: row.detail,
+        module: { name: m.name, fileName: m.file_name, sha256: m.sha256, size: m.size, codeOffset: m.code_offset },
+        argv: JSON.parse(row.argv),
+        env: JSON.parse(row.env),
+        preopens: JSON.parse(row.preopens),
+        invoke: row.invoke,
+        outcome: outcomeOf(row),
+        instructionCount: row.instruction_count,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        recordedWith: {
+          wtraceVersion: row.wtrace_version,
+          nodeVersion: row.node_version,
+          arch: row.arch,
+          platform: row.platform,
+        },
+      };
+    });
+  }
+
+  /** The original module bytes, exactly as recorded. */
+  moduleBytes(): Uint8Array {
+    return this.guard(() => {
+      const row = this.db.prepare('SELECT bytes FROM modules WHERE module_id = 0').get() as { bytes: Buffer } | undefined;
+      if (row === undefined) throw new TraceFormatError(this.path, 'has no module');
+      return new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
+    });
+  }
+
+  imports(): ImportInfo[] {
+    return this.guard(() =>
+      (this.db.prepare('SELECT * FROM imports ORDER BY function_index').all() as Record<string, any>[]).map((r) => ({
+        functionIndex: r.function_index,
+        module: r.module,
+        name: r.name,
+        params: r.params === '' ? [] : (r.params.split(' ') as ParamType[]),
+        results: r.results === '' ? [] : r.results.split(' '),
+        stubbed: r.stubbed === 1,
+      })),
+    );
+  }
+
+  /** Every logged import call in order. Chunks are decoded lazily, one at a time. */
+  *importCalls(): Generator<ImportCall> {
+    const params = new Map(this.imports().map((i) => [i.functionIndex, i.params]));
+    const paramsOf = (f: number) => params.get(f);
+    let expected = 0;
+    for (let chunkIndex = 0; ; chunkIndex++) {
+      const chunk = this.guard(
+        () =>
+          this.db
+            .prepare('SELECT first_call, call_count, codec, data FROM input_chunks WHERE chunk_index = ?')
+            .get(chunkIndex) as { first_call: number; call_count: number; codec: string; data: Buffer } | undefined,
+      );
+      if (chunk === undefined) return;
+      const calls = this.guard(() => {
+        if (chunk.first_call !== expected) throw new CodecError(`input chunk ${chunkIndex} starts at call ${chunk.first_call}, expected ${expected}`);
+        const raw = chunk.codec === 'zstd' ? zlib.zstdDecompressSync(chunk.data) : chunk.data;
+        const decoded = decodeImportCalls(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), chunk.first_call, paramsOf);
+        if (decoded.length !== chunk.call_count) throw new CodecError(`input chunk ${chunkIndex} holds ${decoded.length} calls, not ${chunk.call_count}`);
+        return decoded;
+      });
+      expected += calls.length;
+      yield* calls;
+    }
+  }
+
+  /**
+   * Calls per import, by "module.name". Complete traces answer from their stored counts;
+   * incomplete ones by decoding the log.
+   */
+  importCallCounts(): Map<string, number> {
+    const imports = this.imports();
+    const counts = new Map<string, number>();
+    const key = (i: ImportInfo) => (i.module === 'wasi_snapshot_preview1' ? i.name : `${i.module}.${i.name}`);
+    const stored = this.guard(
+      () => this.db.prepare('SELECT function_index AS f, call_count AS n FROM imports').all() as { f: number; n: number | null }[],
+    );
+    if (this.summary().complete && stored.every((s) => s.n !== null)) {
+      const byIndex = new Map(stored.map((s) => [s.f, s.n as number]));
+      for (const i of imports) if ((byIndex.get(i.functionIndex) ?? 0) > 0) counts.set(key(i), byIndex.get(i.functionIndex)!);
+      return counts;
+    }
+    const byIndex = new Map(imports.map((i) => [i.functionIndex, key(i)]));
+    for (const call of this.importCalls()) {
+      const k = byIndex.get(call.functionIndex)!;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** Size of the trace file in bytes (plus its WAL, for a recording that was cut short). */
+  fileSize(): number {
+    let size = fs.statSync(this.path).size;
+    try {
+      size += fs.statSync(this.path + '-wal').size;
+    } catch {
+      /* no WAL: a finished trace */
+    }
+    return size;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toNumbers(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] = typeof v === 'bigint' && k !== 'instruction_count' ? Number(v) : v;
+  }
+  return out;
+}
+
+function outcomeOf(row: RecordingRow): TraceSummary['outcome'] {
+  if (row.outcome === 'exit') return { kind: 'exit', exitCode: row.exit_code ?? 0 };
+  if (row.outcome === 'trap') {
+    return {
+      kind: 'trap',
+      exitCode: row.exit_code ?? 0,
+      message: row.trap_message ?? '',
+      functionIndex: row.trap_function,
+      functionName: row.trap_function_name,
+      pc: row.trap_pc,
+    };
+  }
+  return null;
+}
