@@ -3,10 +3,10 @@
  * RECORDS fixed-size records to syscalls.dat with one unbuffered write() each, seeks back and
  * reads them in one small read() each, verifying every record, and reads CLOCK_MONOTONIC once
  * per record in both passes: about 4 * RECORDS WASI calls.
- * Usage: syscalls [RECORDS]   (default 250000, i.e. about 1,000,000 WASI calls)
+ * Usage: syscalls [RECORDS]   (default 300000, i.e. about 1,200,000 WASI calls)
  * Run:   node test/fixtures/plainRun.mjs --dir TMP::/data bench/programs/syscalls.wasm
  * Output: counts and a checksum of the data read back; identical on every run. The file is
- * left behind (RECORDS * 16 bytes, 4 MB by default). Exit 1 on any I/O error or mismatch.
+ * left behind (RECORDS * 16 bytes, 4.8 MB by default). Exit 1 on any I/O error or mismatch.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,7 +28,7 @@ static void make_record(long i, char *rec) {
 }
 
 int main(int argc, char **argv) {
-  long records = argc > 1 ? atol(argv[1]) : 250000;
+  long records = argc > 1 ? atol(argv[1]) : 300000;
   int fd = open("/data/syscalls.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     perror("syscalls: open /data/syscalls.dat (pass --dir HOST::/data)");

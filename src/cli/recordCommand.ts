@@ -41,7 +41,8 @@ function toOptions(wasm: string, args: string[], flags: RecordFlags) {
   }
   return {
     wasmPath: wasm,
-    args,
+    // With pass-through options commander keeps the `--` that separates the program's arguments.
+    args: args[0] === '--' ? args.slice(1) : args,
     env: flags.env.map(parseEnv),
     dirs: flags.dir.map(parseDir),
     output: flags.output ?? `${path.basename(wasm).replace(/\.wasm$/, '')}.wtrace`,

@@ -16,7 +16,7 @@ import { isGuestFault, trapInfo, type TrapInfo } from './trapInfo.js';
 export interface RecordOptions {
   /** Path of the module to run. */
   readonly wasmPath: string;
-  /** Arguments after the program name (argv[0] is the module's file name, as in wasmtime). */
+  /** Arguments after the program name (argv[0] is `wasmPath` as given, as in wasmtime). */
   readonly args: readonly string[];
   /** `NAME=VALUE` strings given to the guest; nothing is inherited unless listed. */
   readonly env: readonly string[];
@@ -53,7 +53,7 @@ export function recordHere(options: RecordOptions): RecordResult {
   for (const dir of options.dirs) checkDir(dir);
 
   const fileName = path.basename(options.wasmPath);
-  const argv = [fileName, ...options.args];
+  const argv = [options.wasmPath, ...options.args];
   const writer = TraceWriter.create(options.output, {
     module: {
       name: checked.info.moduleName ?? fileName.replace(/\.wasm$/, ''),

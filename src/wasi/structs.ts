@@ -4,7 +4,7 @@
  * struct, padding zeroed, so a host function writes it with one `writeBytes` and the recorder
  * logs one contiguous write.
  */
-import type { BigIntStats, Dirent, Stats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { Filetype } from './constants.js';
 import type { GuestMemory } from './guestMemory.js';
 
@@ -16,8 +16,18 @@ export const IOVEC_SIZE = 8;
 export const SUBSCRIPTION_SIZE = 48;
 export const EVENT_SIZE = 32;
 
+/** What node:fs Stats, BigIntStats and Dirent share: the file-type predicates. */
+export interface HasFileType {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}
+
 /** The preview1 filetype of a host stat or directory entry (FIFOs have none: unknown). */
-export function filetypeOf(st: Stats | BigIntStats | Dirent): number {
+export function filetypeOf(st: HasFileType): number {
   if (st.isFile()) return Filetype.regularFile;
   if (st.isDirectory()) return Filetype.directory;
   if (st.isSymbolicLink()) return Filetype.symbolicLink;

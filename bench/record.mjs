@@ -1,0 +1,218 @@
+// Recording benchmark: runs each bench program alternately plain (test/fixtures/plainRun.mjs,
+// Node's node:wasi without recording) and recorded (`wtrace record --detail inputs`), for N
+// rounds, and reports medians, the slowdown, import calls per second and trace bytes per
+// import call, plus a markdown table for BENCHMARKS.md. It checks that every recorded run
+// printed exactly what the plain run printed and left a complete trace; it never invents a
+// number: if wtrace cannot record, it stops with the reason.
+//
+// Usage: node bench/record.mjs [--rounds N] [--program NAME]...
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PLAIN_RUN = 'test/fixtures/plainRun.mjs';
+const WTRACE = 'bin/wtrace.js';
+const CHILD_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * The benchmark programs (bench/programs/<name>.wasm). `needsDataDir` gives the program a fresh
+ * empty host directory as the guest's /data on every run.
+ */
+const PROGRAMS = [
+  { name: 'compress', args: [], needsDataDir: false, what: 'LZ77 round trips over 4 MiB' },
+  { name: 'bigmodule', args: [], needsDataDir: false, what: '4.6 MB module, 3000 functions' },
+  { name: 'syscalls', args: [], needsDataDir: true, what: '~1,200,000 small WASI calls' },
+];
+
+class BenchError extends Error {}
+
+function parseArgs(argv) {
+  const names = PROGRAMS.map((p) => p.name);
+  const usage = `usage: node bench/record.mjs [--rounds N] [--program ${names.join('|')}]...`;
+  const options = { rounds: 5, programs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[++i];
+    if (argv[i - 1] === '--rounds') {
+      if (!/^[1-9]\d*$/.test(value ?? '')) throw new BenchError(`--rounds needs a positive integer\n${usage}`);
+      options.rounds = Number(value);
+    } else if (argv[i - 1] === '--program') {
+      if (!names.includes(value)) throw new BenchError(`--program needs one of ${names.join(', ')}\n${usage}`);
+      options.programs.push(value);
+    } else {
+      throw new BenchError(`unexpected argument "${argv[i - 1]}"\n${usage}`);
+    }
+  }
+  return options;
+}
+
+/** Runs `node ...args` in the repository root; returns its output and wall time in seconds. */
+function runNode(args) {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: CHILD_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const seconds = (performance.now() - start) / 1000;
+  if (result.error) throw new BenchError(`node ${args.join(' ')}: ${result.error.message}`);
+  return { seconds, status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+function describeFailure(command, run) {
+  const how = run.signal ? `was killed by ${run.signal}` : `exited with ${run.status}`;
+  return `${command} ${how}\n--- stderr ---\n${run.stderr.trim().slice(-4000)}`;
+}
+
+/** Reads `wtrace info --json` and checks the fields this benchmark relies on. */
+function traceInfo(tracePath) {
+  const args = [WTRACE, 'info', '--json', tracePath];
+  const run = runNode(args);
+  if (run.status !== 0) throw new BenchError(describeFailure(`node ${args.join(' ')}`, run));
+  let info;
+  try {
+    info = JSON.parse(run.stdout);
+  } catch (err) {
+    throw new BenchError(`node ${args.join(' ')} did not print JSON (${err.message}):\n${run.stdout.slice(0, 500)}`);
+  }
+  const total = info?.importCalls?.total;
+  if (typeof info?.fileSize !== 'number' || typeof total !== 'number') {
+    throw new BenchError(`wtrace info --json lacks numeric fileSize / importCalls.total:\n${run.stdout.slice(0, 500)}`);
+  }
+  if (info.complete !== true) throw new BenchError(`trace ${tracePath} is not marked complete`);
+  return { fileSize: info.fileSize, importCalls: total };
+}
+
+/** Checks up front that bin/wtrace.js can record and describe a small fixture. */
+function preflight(workDir) {
+  if (!existsSync(path.join(repoRoot, WTRACE))) {
+    throw new BenchError(`${WTRACE} does not exist yet; the benchmark needs a working \`wtrace record\` and \`wtrace info --json\``);
+  }
+  const trace = path.join(workDir, 'preflight.wtrace');
+  const args = [WTRACE, 'record', '--detail', 'inputs', '-o', trace, 'test/fixtures/wasm/exit_code.wasm', '--', '3'];
+  const run = runNode(args);
+  if (run.stderr.includes('ERR_MODULE_NOT_FOUND') && run.stderr.includes('/dist/')) {
+    throw new BenchError(`${WTRACE} cannot find its compiled code in dist/; run \`npm run build\` first\n${describeFailure(`node ${args.join(' ')}`, run)}`);
+  }
+  if (run.status !== 3 || run.stdout !== 'exiting with 3\n') {
+    throw new BenchError(
+      `preflight: node ${args.join(' ')} should print "exiting with 3" and exit 3; it printed ` +
+        `${JSON.stringify(run.stdout.slice(0, 200))}\n${describeFailure('it', run)}`,
+    );
+  }
+  traceInfo(trace);
+}
+
+function commandLines(program, dataDir, tracePath) {
+  const wasm = `bench/programs/${program.name}.wasm`;
+  const dir = dataDir ? ['--dir', `${dataDir}::/data`] : [];
+  return {
+    plain: [PLAIN_RUN, ...dir, wasm, ...program.args],
+    // `--` only when there are guest arguments, so that a missing argument never becomes "--".
+    recorded: [WTRACE, 'record', '--detail', 'inputs', '-o', tracePath, ...dir, wasm,
+      ...(program.args.length > 0 ? ['--', ...program.args] : [])],
+  };
+}
+
+/** One plain run and one recorded run of `program`; throws if they behave differently. */
+function runRound(program, workDir) {
+  const freshDir = (label) => (program.needsDataDir ? mkdtempSync(path.join(workDir, `${label}-`)) : null);
+  const plainDir = freshDir('plain');
+  const recordDir = freshDir('record');
+  const tracePath = path.join(workDir, `${program.name}.wtrace`);
+  rmSync(tracePath, { force: true });
+  const plainArgs = commandLines(program, plainDir, tracePath).plain;
+  const recordedArgs = commandLines(program, recordDir, tracePath).recorded;
+
+  const plain = runNode(plainArgs);
+  if (plain.status !== 0) throw new BenchError(describeFailure(`node ${plainArgs.join(' ')}`, plain));
+  const recorded = runNode(recordedArgs);
+  if (recorded.status !== 0) throw new BenchError(describeFailure(`node ${recordedArgs.join(' ')}`, recorded));
+  if (recorded.stdout !== plain.stdout) {
+    throw new BenchError(`${program.name}: recorded stdout differs from plain stdout\nplain:    ${plain.stdout}\nrecorded: ${recorded.stdout}`);
+  }
+  const info = traceInfo(tracePath);
+  for (const dir of [plainDir, recordDir, tracePath]) if (dir) rmSync(dir, { recursive: true, force: true });
+  return { plainSeconds: plain.seconds, recordedSeconds: recorded.seconds, ...info };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarize(program, rounds) {
+  const plain = median(rounds.map((r) => r.plainSeconds));
+  const recorded = median(rounds.map((r) => r.recordedSeconds));
+  const calls = median(rounds.map((r) => r.importCalls));
+  const bytes = median(rounds.map((r) => r.fileSize));
+  return {
+    name: program.name,
+    what: program.what,
+    plain,
+    recorded,
+    slowdown: recorded / plain,
+    importCalls: calls,
+    callsPerSecond: calls / recorded,
+    traceBytes: bytes,
+    bytesPerCall: calls > 0 ? bytes / calls : NaN,
+  };
+}
+
+const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+
+function printReport(results, options) {
+  const command = `node bench/record.mjs --rounds ${options.rounds}` +
+    options.programs.map((p) => ` --program ${p}`).join('');
+  console.log(`\nCommand: ${command}`);
+  console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cpus), ${os.platform()} ${os.release()}`);
+  console.log(`Each round runs, per program: node ${PLAIN_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
+  console.log(`                          then node ${WTRACE} record --detail inputs -o TMP/NAME.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
+  console.log('Times are wall-clock seconds of the whole child process (median of the rounds).\n');
+  for (const r of results) {
+    console.log(`${r.name}: plain ${fmt(r.plain)} s, recorded ${fmt(r.recorded)} s, slowdown ${fmt(r.slowdown)}x, ` +
+      `${int(r.importCalls)} import calls, ${int(r.callsPerSecond)} calls/s, ` +
+      `trace ${int(r.traceBytes)} bytes, ${fmt(r.bytesPerCall, 1)} bytes/call`);
+  }
+  console.log('\n| program | workload | plain (s) | recorded (s) | slowdown | import calls | calls/s recorded | trace bytes | bytes/call |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.what} | ${fmt(r.plain)} | ${fmt(r.recorded)} | ${fmt(r.slowdown)}x | ` +
+      `${int(r.importCalls)} | ${int(r.callsPerSecond)} | ${int(r.traceBytes)} | ${fmt(r.bytesPerCall, 1)} |`);
+  }
+  console.log(`\n${options.rounds} rounds, medians; \`${command}\` on Node ${process.version}.`);
+}
+
+function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const programs = PROGRAMS.filter((p) => options.programs.length === 0 || options.programs.includes(p.name));
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-'));
+  try {
+    preflight(workDir);
+    const rounds = new Map(programs.map((p) => [p.name, []]));
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const program of programs) {
+        const r = runRound(program, workDir);
+        rounds.get(program.name).push(r);
+        console.error(`round ${round}/${options.rounds} ${program.name}: plain ${fmt(r.plainSeconds)} s, recorded ${fmt(r.recordedSeconds)} s`);
+      }
+    }
+    printReport(programs.map((p) => summarize(p, rounds.get(p.name))), options);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (err) {
+  if (!(err instanceof BenchError)) throw err;
+  console.error(`bench/record.mjs: ${err.message}`);
+  process.exitCode = 1;
+}
