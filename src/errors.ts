@@ -19,6 +19,8 @@ export const ExitCode = {
   divergence: 6,
   /** Internal error: a bug in wtrace. */
   internal: 70,
+  /** The recorded program trapped: 128 + SIGABRT, as `wasmtime run` exits on Unix. */
+  trap: 134,
   /** Interrupted by SIGINT (Ctrl-C). */
   interrupted: 130,
 } as const;

@@ -1,6 +1,6 @@
 /** `wtrace info`: what a trace file holds, as text or JSON. */
 import type { Command } from 'commander';
-import { traceInfo, type TraceInfo } from '../trace/index.js';
+import type { TraceInfo } from '../trace/index.js';
 
 export function registerInfo(program: Command, setExit: (code: number) => void): void {
   program
@@ -8,7 +8,8 @@ export function registerInfo(program: Command, setExit: (code: number) => void):
     .description('show what a trace holds: module, arguments, outcome, import calls, format')
     .argument('<trace>', 'the trace file')
     .option('--json', 'print JSON instead of text')
-    .action((file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const { traceInfo } = await import('../trace/index.js');
       const info = traceInfo(file);
       process.stdout.write(flags.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       setExit(0);

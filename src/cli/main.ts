@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, WtraceError } from '../errors.js';
-import { WTRACE_VERSION } from '../trace/index.js';
+import { WTRACE_VERSION } from '../trace/version.js';
 import { registerInfo } from './infoCommand.js';
 import { registerRecord } from './recordCommand.js';
 

@@ -1,8 +1,10 @@
 /** `wtrace record`: run a WASI program as `wasmtime run` would, writing its trace. */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { record, TRAP_EXIT_CODE, type RecordResult } from '../record/index.js';
+import { ExitCode, UsageError } from '../errors.js';
+// Only the worker launcher: the recorder itself (SQLite, the host) loads on the worker thread.
+import { record } from '../record/recordInWorker.js';
+import type { RecordResult } from '../record/index.js';
 import type { Preopen } from '../wasi/index.js';
 import { collect, parsePositiveInt } from './options.js';
 
@@ -77,7 +79,7 @@ function report(wasm: string, result: RecordResult): number {
         ? ''
         : ` in function ${t.functionName ?? `#${t.functionIndex}`} (#${t.functionIndex}) at pc 0x${t.pc?.toString(16)}`;
     process.stderr.write(`Error: ${wasm}: wasm trap: ${t.message}${where}\n`);
-    return TRAP_EXIT_CODE;
+    return ExitCode.trap;
   }
   if (process.stderr.isTTY) {
     process.stderr.write(`wtrace: recorded ${result.importCalls} import calls into ${result.tracePath}\n`);

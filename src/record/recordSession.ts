@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
@@ -40,7 +40,7 @@ export interface RecordResult {
 }
 
 /** Exit code of a trapped program, as wasmtime gives on Unix (128 + SIGABRT). */
-export const TRAP_EXIT_CODE = 134;
+export const TRAP_EXIT_CODE = ExitCode.trap;
 
 /** Records a run on this thread. Throws `InputError`/`UnsupportedWasmError`/`OutputError` before running. */
 export function recordHere(options: RecordOptions): RecordResult {

@@ -23,6 +23,8 @@ export interface TraceInfo {
   /** Decimal string (may exceed 2^53); null when the recording did not count instructions. */
   readonly instructionCount: string | null;
   readonly importCalls: { total: number; byFunction: Record<string, number> };
+  /** The input log's size: as stored (compressed) and decoded. */
+  readonly inputLog: { storedBytes: number; rawBytes: number };
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly recordedWith: { wtraceVersion: string; nodeVersion: string; arch: string; platform: string };
@@ -48,6 +50,7 @@ export function traceInfo(file: string): TraceInfo {
       outcome: s.outcome,
       instructionCount: s.instructionCount === null ? null : String(s.instructionCount),
       importCalls: { total: [...counts.values()].reduce((a, b) => a + b, 0), byFunction },
+      inputLog: (({ stored, raw }) => ({ storedBytes: stored, rawBytes: raw }))(reader.inputLogSize()),
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,
       recordedWith: s.recordedWith,

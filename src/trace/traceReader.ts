@@ -208,6 +208,16 @@ export class TraceReader {
     return counts;
   }
 
+  /** Stored (compressed) bytes of the input log, and its decoded size. */
+  inputLogSize(): { stored: number; raw: number } {
+    return this.guard(() => {
+      const r = this.db
+        .prepare('SELECT coalesce(sum(length(data)), 0) AS stored, coalesce(sum(raw_size), 0) AS raw FROM input_chunks')
+        .get() as { stored: number; raw: number };
+      return { stored: r.stored, raw: r.raw };
+    });
+  }
+
   /** Size of the trace file in bytes (plus its WAL, for a recording that was cut short). */
   fileSize(): number {
     let size = fs.statSync(this.path).size;

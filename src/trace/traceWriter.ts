@@ -67,8 +67,9 @@ const CHUNK_MS = 250;
 
 export class TraceWriter {
   private readonly log = new ByteWriter(CHUNK_BYTES + (64 << 10));
-  private readonly paramsOf: Map<number, readonly ParamType[]>;
-  private readonly counts = new Map<number, number>();
+  /** Param types and call counts by function index (dense arrays: this is the hot path). */
+  private readonly paramsOf: (readonly ParamType[] | undefined)[] = [];
+  private readonly counts: number[] = [];
   private readonly insertChunk: Database.Statement;
   private chunkIndex = 0;
   private chunkFirstCall = 0;
@@ -83,7 +84,10 @@ export class TraceWriter {
     readonly path: string,
     imports: readonly ImportInfo[],
   ) {
-    this.paramsOf = new Map(imports.map((i) => [i.functionIndex, i.params]));
+    for (const i of imports) {
+      this.paramsOf[i.functionIndex] = i.params;
+      this.counts[i.functionIndex] = 0;
+    }
     this.insertChunk = db.prepare(
       `INSERT INTO input_chunks (chunk_index, first_call, call_count, first_time, last_time, codec, raw_size, data)
        VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?)`,
@@ -111,15 +115,17 @@ export class TraceWriter {
     }
     db.pragma(`user_version = ${FORMAT_VERSION}`);
     db.exec(SCHEMA_SQL);
+    // The start (with the module, possibly many MB) goes straight into the main file; only the
+    // input log then passes through the WAL.
+    writeStart(db, start);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    writeStart(db, start);
     return new TraceWriter(db, file, start.imports);
   }
 
   /** Logs one import call. Write views may alias guest memory: they are copied here. */
   appendImportCall(call: Omit<ImportCall, 'index'>): void {
-    const params = this.paramsOf.get(call.functionIndex);
+    const params = this.paramsOf[call.functionIndex];
     if (params === undefined) throw new Error(`function ${call.functionIndex} is not an import`);
     encodeImportCall(this.log, call, params);
     if (call.time !== null) {
@@ -127,8 +133,11 @@ export class TraceWriter {
       this.chunkLastTime = call.time;
     }
     this.callCount++;
-    this.counts.set(call.functionIndex, (this.counts.get(call.functionIndex) ?? 0) + 1);
-    if (this.log.length >= CHUNK_BYTES || performance.now() - this.lastFlush >= CHUNK_MS) this.flush();
+    this.counts[call.functionIndex]++;
+    // Reading the clock costs more than encoding a small call: look at it every 64 calls.
+    if (this.log.length >= CHUNK_BYTES || ((this.callCount & 63) === 0 && performance.now() - this.lastFlush >= CHUNK_MS)) {
+      this.flush();
+    }
   }
 
   get importCallCount(): number {
@@ -178,7 +187,7 @@ export class TraceWriter {
       );
       const setCount = db.prepare('UPDATE imports SET call_count = ? WHERE function_index = ?');
       for (const row of db.prepare('SELECT function_index AS f FROM imports').all() as { f: number }[]) {
-        setCount.run(this.counts.get(row.f) ?? 0, row.f);
+        setCount.run(this.counts[row.f] ?? 0, row.f);
       }
     })();
     this.close();
