@@ -20,11 +20,10 @@ export class CallCapture {
     this.output.push({ stream, bytes: bytes.slice() });
   }
 
-  take(): { writes: MemoryWrite[]; output: OutputBytes[] } {
-    const taken = { writes: this.writes, output: this.output };
+  /** Forgets the current call's effects (after they were logged). Allocates only if there were any. */
+  reset(): void {
     if (this.writes.length > 0) this.writes = [];
     if (this.output.length > 0) this.output = [];
-    return taken;
   }
 }
 
@@ -61,8 +60,8 @@ function wrap(functionIndex: number, target: WasiFunction, capture: CallCapture,
       result = target(...args);
       return result;
     } finally {
-      const { writes, output } = capture.take();
-      writer.appendImportCall({ time: null, functionIndex, args, result, writes, output });
+      writer.logCall(functionIndex, null, args, result, capture.writes, capture.output);
+      capture.reset();
     }
   };
 }

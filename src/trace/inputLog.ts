@@ -50,33 +50,35 @@ const RETURNED = 2;
 const WRITES = 4;
 const OUTPUT = 8;
 
-/** Appends one call to `w`. `params` are the import's parameter types. */
+/** Appends one call to `w` (the fields of `ImportCall`, spread out for the hot path). */
 export function encodeImportCall(
   w: ByteWriter,
-  call: Omit<ImportCall, 'index'>,
+  functionIndex: number,
+  time: bigint | null,
+  args: readonly (number | bigint)[],
+  result: number | null,
+  writes: readonly MemoryWrite[],
+  output: readonly OutputBytes[],
   params: readonly ParamType[],
 ): void {
   const flags =
-    (call.time !== null ? TIME : 0) |
-    (call.result !== null ? RETURNED : 0) |
-    (call.writes.length > 0 ? WRITES : 0) |
-    (call.output.length > 0 ? OUTPUT : 0);
+    (time !== null ? TIME : 0) | (result !== null ? RETURNED : 0) | (writes.length > 0 ? WRITES : 0) | (output.length > 0 ? OUTPUT : 0);
   w.u8(flags);
-  w.varU32(call.functionIndex);
-  if (call.time !== null) w.varU64(call.time);
-  for (let i = 0; i < params.length; i++) writeArg(w, params[i], call.args[i]);
-  if (call.result !== null) w.varU32(call.result >>> 0);
+  w.varU32(functionIndex);
+  if (time !== null) w.varU64(time);
+  for (let i = 0; i < params.length; i++) writeArg(w, params[i], args[i]);
+  if (result !== null) w.varU32(result >>> 0);
   if (flags & WRITES) {
-    w.varU32(call.writes.length);
-    for (const wr of call.writes) {
+    w.varU32(writes.length);
+    for (const wr of writes) {
       w.varU32(wr.address);
       w.varU32(wr.bytes.length);
       w.bytes(wr.bytes);
     }
   }
   if (flags & OUTPUT) {
-    w.varU32(call.output.length);
-    for (const o of call.output) {
+    w.varU32(output.length);
+    for (const o of output) {
       w.u8(o.stream);
       w.varU32(o.bytes.length);
       w.bytes(o.bytes);

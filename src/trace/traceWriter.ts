@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { OutputError } from '../errors.js';
 import { ByteWriter } from './byteBuffer.js';
 import { fileKind } from './fileKind.js';
-import { encodeImportCall, type ImportCall, type ParamType } from './inputLog.js';
+import { encodeImportCall, type ImportCall, type MemoryWrite, type OutputBytes, type ParamType } from './inputLog.js';
 import { APPLICATION_ID, FORMAT_VERSION, SCHEMA_SQL } from './schema.js';
 import { WTRACE_VERSION } from './version.js';
 
@@ -125,15 +125,27 @@ export class TraceWriter {
 
   /** Logs one import call. Write views may alias guest memory: they are copied here. */
   appendImportCall(call: Omit<ImportCall, 'index'>): void {
-    const params = this.paramsOf[call.functionIndex];
-    if (params === undefined) throw new Error(`function ${call.functionIndex} is not an import`);
-    encodeImportCall(this.log, call, params);
-    if (call.time !== null) {
-      if (this.chunkFirstTime === null) this.chunkFirstTime = call.time;
-      this.chunkLastTime = call.time;
+    this.logCall(call.functionIndex, call.time, call.args, call.result, call.writes, call.output);
+  }
+
+  /** `appendImportCall` without the call object, for the recorder's hot path. */
+  logCall(
+    functionIndex: number,
+    time: bigint | null,
+    args: readonly (number | bigint)[],
+    result: number | null,
+    writes: readonly MemoryWrite[],
+    output: readonly OutputBytes[],
+  ): void {
+    const params = this.paramsOf[functionIndex];
+    if (params === undefined) throw new Error(`function ${functionIndex} is not an import`);
+    encodeImportCall(this.log, functionIndex, time, args, result, writes, output, params);
+    if (time !== null) {
+      if (this.chunkFirstTime === null) this.chunkFirstTime = time;
+      this.chunkLastTime = time;
     }
     this.callCount++;
-    this.counts[call.functionIndex]++;
+    this.counts[functionIndex]++;
     // Reading the clock costs more than encoding a small call: look at it every 64 calls.
     if (this.log.length >= CHUNK_BYTES || ((this.callCount & 63) === 0 && performance.now() - this.lastFlush >= CHUNK_MS)) {
       this.flush();

@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ByteWriter } from '../../src/trace/byteBuffer.js';
-import { decodeImportCalls, encodeImportCall, type ImportCall, type ParamType } from '../../src/trace/inputLog.js';
+import { decodeImportCalls, encodeImportCall, type ParamType } from '../../src/trace/inputLog.js';
 
 const paramTypes: ParamType[][] = [['i32', 'i64', 'i32'], [], ['f32', 'f64', 'i32']];
 
@@ -29,20 +29,20 @@ const call = fc.integer({ min: 0, max: 2 }).chain((functionIndex) =>
 describe('input log encoding', () => {
   test.prop([fc.array(call, { maxLength: 30 })])('decodes exactly what was encoded', (calls) => {
     const w = new ByteWriter(16);
-    for (const c of calls) encodeImportCall(w, c as Omit<ImportCall, 'index'>, paramTypes[c.functionIndex]);
+    for (const c of calls) encodeImportCall(w, c.functionIndex, c.time, c.args, c.result, c.writes, c.output, paramTypes[c.functionIndex]);
     const decoded = decodeImportCalls(w.finish(), 7, (f) => paramTypes[f]);
     expect(decoded).toEqual(calls.map((c, i) => ({ ...c, index: 7 + i })));
   });
 
   test('a call naming a non-import is reported as damage', () => {
     const w = new ByteWriter();
-    encodeImportCall(w, { functionIndex: 9, time: null, args: [], result: 0, writes: [], output: [] }, []);
+    encodeImportCall(w, 9, null, [], 0, [], [], []);
     expect(() => decodeImportCalls(w.finish(), 0, () => undefined)).toThrow(/not an import/);
   });
 
   test('truncated data is reported, not misread', () => {
     const w = new ByteWriter();
-    encodeImportCall(w, { functionIndex: 0, time: 5n, args: [1, 2n, 3], result: 0, writes: [{ address: 8, bytes: new Uint8Array([1, 2, 3]) }], output: [] }, paramTypes[0]);
+    encodeImportCall(w, 0, 5n, [1, 2n, 3], 0, [{ address: 8, bytes: new Uint8Array([1, 2, 3]) }], [], paramTypes[0]);
     const bytes = w.finish();
     for (let cut = 1; cut < bytes.length; cut++) {
       expect(() => decodeImportCalls(bytes.subarray(0, cut), 0, (f) => paramTypes[f])).toThrow();
