@@ -48,9 +48,30 @@ export function recordingImports(
           throw new UnknownImportCalled(imp.module, imp.name);
         }
       : host.functions[imp.name];
-    (object[imp.module] ??= {})[imp.name] = wrap(imp.functionIndex, target, capture, writer);
+    const wrapped = wrap(imp.functionIndex, target, capture, writer);
+    const blocks = imp.stubbed ? undefined : MAY_BLOCK[imp.name];
+    (object[imp.module] ??= {})[imp.name] = blocks ? flushFirst(wrapped, writer, blocks) : wrapped;
   }
   return object as WebAssembly.Imports;
+}
+
+/**
+ * Imports that may wait for the outside world (stdin, sleeping, sockets): the log is committed
+ * before them, so a program killed while it waits leaves every call up to the wait in the trace.
+ * Reads from files never wait; wasi-libc buffers stdin, so this is about one commit per 1 KiB.
+ */
+const MAY_BLOCK: Record<string, (args: unknown[]) => boolean> = {
+  fd_read: (args) => args[0] === 0,
+  poll_oneoff: () => true,
+  sock_recv: () => true,
+  sock_accept: () => true,
+};
+
+function flushFirst(fn: Function, writer: TraceWriter, blocks: (args: unknown[]) => boolean): Function {
+  return (...args: unknown[]) => {
+    if (blocks(args)) writer.flushIfOlderThan(0);
+    return fn(...args);
+  };
 }
 
 function wrap(functionIndex: number, target: WasiFunction, capture: CallCapture, writer: TraceWriter): Function {

@@ -156,6 +156,15 @@ export class TraceWriter {
     return this.callCount;
   }
 
+  /**
+   * Commits buffered calls unless the last commit was under `minMs` ago. The recorder calls it
+   * before an import that may block (a read from stdin, poll_oneoff), so a program killed
+   * while waiting for input leaves everything up to that call in the trace.
+   */
+  flushIfOlderThan(minMs: number): void {
+    if (this.callCount > this.chunkFirstCall && performance.now() - this.lastFlush >= minMs) this.flush();
+  }
+
   /** Commits the buffered calls as one chunk. */
   flush(): void {
     this.lastFlush = performance.now();
