@@ -86,13 +86,12 @@ export function checkModule(file: string, bytes: Uint8Array, options: CheckOptio
   } else if (exported.get(options.invoke) !== 'func') {
     problems.push(`the module exports no function named "${options.invoke}" to invoke`);
   }
-  // Our own findings first: they name the feature, where V8 would only say "invalid".
-  if (problems.length > 0) throw new UnsupportedWasmError(file, problems);
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
     throw new InputError('invalid-wasm', `${file}: not a valid WebAssembly module: ${(e as Error).message}`);
   }
+  if (problems.length > 0) throw new UnsupportedWasmError(file, problems);
   return { info, module, imports };
 }

@@ -15,7 +15,8 @@ export function fileKind(path: string): FileKind {
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
     throw e;
   }
   try {

@@ -105,6 +105,7 @@ export class TraceWriter {
     }
     const dir = path.dirname(path.resolve(file));
     if (!fs.existsSync(dir)) throw new OutputError(`${file}: directory ${dir} does not exist`);
+    if (!fs.statSync(dir).isDirectory()) throw new OutputError(`${file}: ${dir} is not a directory`);
     for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
     let db: Database.Database;
     try {
