@@ -40,6 +40,7 @@ export function recordingImports(
   host: WasiHost,
   capture: CallCapture,
   writer: TraceWriter,
+  stdinRelayed: boolean,
 ): WebAssembly.Imports {
   const object: Record<string, Record<string, Function>> = {};
   for (const imp of imports) {
@@ -49,27 +50,32 @@ export function recordingImports(
         }
       : host.functions[imp.name];
     const wrapped = wrap(imp.functionIndex, target, capture, writer);
-    const blocks = imp.stubbed ? undefined : MAY_BLOCK[imp.name];
+    const blocks = imp.stubbed
+      ? undefined
+      : imp.name === 'fd_read' && !stdinRelayed
+        ? (args: unknown[]) => args[0] === 0
+        : MAY_BLOCK[imp.name];
     (object[imp.module] ??= {})[imp.name] = blocks ? flushFirst(wrapped, writer, blocks) : wrapped;
   }
   return object as WebAssembly.Imports;
 }
 
 /**
- * Imports that may wait for the outside world (stdin, sleeping, sockets): the log is committed
- * before them, so a program killed while it waits leaves every call up to the wait in the trace.
- * Reads from files never wait; wasi-libc buffers stdin, so this is about one commit per 1 KiB.
+ * Imports that may wait for the outside world: the log is committed before them (at most every
+ * `BLOCKING_FLUSH_MS`), so a program killed while it sleeps leaves the calls before the sleep in
+ * the trace. Stdin is handled where the read actually starts to wait (stdinRelay.ts); on the
+ * current thread without a relay, reads of fd 0 are treated like sleeps here.
  */
 const MAY_BLOCK: Record<string, (args: unknown[]) => boolean> = {
-  fd_read: (args) => args[0] === 0,
   poll_oneoff: () => true,
   sock_recv: () => true,
   sock_accept: () => true,
 };
+const BLOCKING_FLUSH_MS = 20;
 
 function flushFirst(fn: Function, writer: TraceWriter, blocks: (args: unknown[]) => boolean): Function {
   return (...args: unknown[]) => {
-    if (blocks(args)) writer.flushIfOlderThan(0);
+    if (blocks(args)) writer.flushIfOlderThan(BLOCKING_FLUSH_MS);
     return fn(...args);
   };
 }

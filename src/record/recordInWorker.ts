@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { ExitCode, WtraceError } from '../errors.js';
 import type { RecordOptions, RecordResult } from './recordSession.js';
+import { createRelayBuffers, serveStdin } from './stdinRelay.js';
 
 export interface WorkerOptions {
   /** Stack of the thread the program runs on, in MiB. */
@@ -20,15 +21,19 @@ export function record(options: RecordOptions & WorkerOptions): Promise<RecordRe
     ? new URL('../../dist/src/record/recordWorker.js', import.meta.url) // running from source (tests): use the build
     : new URL('./recordWorker.js', import.meta.url);
   const { stackSizeMb = DEFAULT_STACK_MB, ...recordOptions } = options;
+  const stdin = createRelayBuffers();
   const worker = new Worker(url, {
-    workerData: recordOptions,
+    workerData: { options: recordOptions, stdin },
     resourceLimits: { stackSizeMb },
     stdout: false,
     stderr: false,
   });
+  const releaseStdin = serveStdin(worker, stdin);
+  worker.on('exit', releaseStdin);
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: { ok?: RecordResult; error?: SerializedError }) => {
+      if (m.ok === undefined && m.error === undefined) return; // a stdin request
       settled = true;
       if (m.ok) resolve(m.ok);
       else reject(revive(m.error!));

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
-import { createLiveHost, WasiExit, type Preopen } from '../wasi/index.js';
+import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
 import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
 import { processOutput, processStdin } from './processStdio.js';
@@ -42,8 +42,15 @@ export interface RecordResult {
 /** Exit code of a trapped program, as wasmtime gives on Unix (128 + SIGABRT). */
 export const TRAP_EXIT_CODE = ExitCode.trap;
 
-/** Records a run on this thread. Throws `InputError`/`UnsupportedWasmError`/`OutputError` before running. */
-export function recordHere(options: RecordOptions): RecordResult {
+/** How the program's stdin is read; by default synchronously from fd 0 on this thread. */
+export type StdinFactory = (onBlock: () => void) => ByteSource;
+
+/**
+ * Records a run on this thread. Throws `InputError`/`UnsupportedWasmError`/`OutputError` before
+ * running. `stdin`, when given, builds the program's stdin and calls `onBlock` when a read starts
+ * to wait (the log is then committed); see stdinRelay.ts.
+ */
+export function recordHere(options: RecordOptions, stdin?: StdinFactory): RecordResult {
   if (options.detail === 'full') {
     throw new UsageError('--detail full is not available yet: detail events arrive with the instrumenting compiler (issue #3); use --detail inputs');
   }
@@ -75,14 +82,14 @@ export function recordHere(options: RecordOptions): RecordResult {
     args: argv,
     env: options.env,
     preopens: options.dirs,
-    stdin: processStdin(),
+    stdin: stdin ? stdin(() => writer.flushIfOlderThan(0)) : processStdin(),
     stdout: processOutput(1, capture),
     stderr: processOutput(2, capture),
   });
   host.memory.observer = capture;
   let end: RecordingEnd;
   try {
-    const instance = new WebAssembly.Instance(checked.module, recordingImports(checked.imports, host, capture, writer));
+    const instance = new WebAssembly.Instance(checked.module, recordingImports(checked.imports, host, capture, writer, stdin !== undefined));
     host.memory.bind(instance.exports.memory as WebAssembly.Memory);
     end = run(instance, invoke, checked.info.functionNames);
   } catch (e) {

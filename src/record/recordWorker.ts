@@ -5,9 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WtraceError } from '../errors.js';
 import { recordHere, type RecordOptions } from './recordSession.js';
+import { relayedStdin, type StdinRelayBuffers } from './stdinRelay.js';
 
+const { options, stdin } = workerData as { options: RecordOptions; stdin: StdinRelayBuffers };
 try {
-  const result = recordHere(workerData as RecordOptions);
+  const result = recordHere(options, (onBlock) => relayedStdin(parentPort!, stdin, onBlock));
   parentPort!.postMessage({ ok: result });
 } catch (e) {
   const err = e as Error;
