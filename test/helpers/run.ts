@@ -53,3 +53,16 @@ export function snapshotTree(dir: string): Record<string, string> {
   }
   return out;
 }
+
+/** True when `tool` is on PATH. */
+export function hasTool(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
+}
+
+/**
+ * Whether to skip a test that needs `tool`: only when it is absent and we are not in CI (CI
+ * installs every tool the tests need, so there a missing tool fails the test instead).
+ */
+export function skipWithout(tool: string): boolean {
+  return !hasTool(tool) && !process.env.CI;
+}
