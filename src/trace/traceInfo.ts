@@ -2,24 +2,21 @@
  * `traceInfo()`: what a trace holds, as one JSON-ready object (what `wtrace info --json` prints).
  * Works on incomplete traces too, counting the import calls that were flushed.
  */
-import { TraceReader } from './traceReader.js';
+import { TraceReader, type TraceSummary } from './traceReader.js';
 
 export interface TraceInfo {
   readonly file: string;
   readonly fileSize: number;
   readonly formatVersion: number;
   readonly complete: boolean;
-  readonly detail: 'inputs' | 'full';
+  readonly detail: TraceSummary['detail'];
   readonly module: { name: string; fileName: string; size: number; sha256: string };
   readonly argv: string[];
   readonly env: string[];
-  readonly preopens: { hostPath: string; guestPath: string }[];
+  readonly preopens: TraceSummary['preopens'];
   readonly invoke: string | null;
   /** null while incomplete. */
-  readonly outcome:
-    | { kind: 'exit'; exitCode: number }
-    | { kind: 'trap'; exitCode: number; message: string; functionIndex: number | null; functionName: string | null; pc: number | null }
-    | null;
+  readonly outcome: TraceSummary['outcome'];
   /** Decimal string (may exceed 2^53); null when the recording did not count instructions. */
   readonly instructionCount: string | null;
   readonly importCalls: { total: number; byFunction: Record<string, number> };
@@ -27,7 +24,7 @@ export interface TraceInfo {
   readonly inputLog: { storedBytes: number; rawBytes: number };
   readonly startedAt: string;
   readonly finishedAt: string | null;
-  readonly recordedWith: { wtraceVersion: string; nodeVersion: string; arch: string; platform: string };
+  readonly recordedWith: TraceSummary['recordedWith'];
 }
 
 export function traceInfo(file: string): TraceInfo {
