@@ -1,0 +1,16 @@
+/**
+ * wtrace's library entry (package.json `exports["."]`): record WASI programs into traces and
+ * read them. The CLI is a thin layer over exactly these functions.
+ */
+export { record, DEFAULT_STACK_MB, type RecordOptions, type RecordResult, type WorkerOptions } from './record/index.js';
+export {
+  FORMAT_VERSION,
+  TraceReader,
+  traceInfo,
+  TraceFormatError,
+  TraceVersionError,
+  type ImportCall,
+  type TraceInfo,
+  type TraceSummary,
+} from './trace/index.js';
+export { ExitCode, WtraceError, UsageError, InputError, OutputError, UnsupportedWasmError } from './errors.js';
