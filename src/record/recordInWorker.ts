@@ -25,6 +25,8 @@ export function record(options: RecordOptions & WorkerOptions): Promise<RecordRe
   const worker = new Worker(url, {
     workerData: { options: recordOptions, stdin },
     resourceLimits: { stackSizeMb },
+    // The worker needs none of the embedder's Node flags (some, like --input-type, break it).
+    execArgv: [],
     stdout: false,
     stderr: false,
   });
