@@ -54,6 +54,15 @@ describe('wtrace record behaves like a plain run', () => {
     });
   }
 
+  it('runs recursion far deeper than plain node:wasi allows (the recorder runs on a 256 MiB stack)', () => {
+    const plainRun = plain([fixture('recursion'), '1000000']);
+    expect(plainRun.status).not.toBe(0); // overflows Node's default stack
+    const r = wtrace(['record', '-o', path.join(tempDir(), 'deep.wtrace'), fixture('recursion'), '--', '1000000']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^depth=1000000 result=\d+$/m);
+  });
+
   it('file I/O in a preopened directory leaves the same files', () => {
     const source = path.resolve('test/fixtures/data/fileio');
     const plainDir = tempDir();
