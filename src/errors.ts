@@ -70,3 +70,10 @@ export class OutputError extends WtraceError {
     super('bad-output', message, ExitCode.badOutput, options);
   }
 }
+
+/** Re-execution from a trace's input log did not do what the recording did. */
+export class ReplayDivergenceError extends WtraceError {
+  constructor(message: string) {
+    super('divergence', message, ExitCode.divergence);
+  }
+}

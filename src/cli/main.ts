@@ -8,6 +8,7 @@ import { ExitCode, WtraceError } from '../errors.js';
 import { WTRACE_VERSION } from '../trace/version.js';
 import { registerInfo } from './infoCommand.js';
 import { registerRecord } from './recordCommand.js';
+import { registerReplay } from './replayCommand.js';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerRecord(program, setExit);
   registerInfo(program, setExit);
+  registerReplay(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

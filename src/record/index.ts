@@ -2,4 +2,4 @@
 export { record, DEFAULT_STACK_MB, type WorkerOptions } from './recordInWorker.js';
 export { recordHere, TRAP_EXIT_CODE, type RecordOptions, type RecordResult } from './recordSession.js';
 export { checkModule, type CheckedModule } from './moduleCheck.js';
-export type { TrapInfo } from './trapInfo.js';
+export type { TrapInfo } from '../runtime/trapInfo.js';

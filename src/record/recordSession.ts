@@ -11,7 +11,7 @@ import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi
 import { checkModule } from './moduleCheck.js';
 import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
 import { processOutput, processStdin } from './processStdio.js';
-import { isGuestFault, trapInfo, type TrapInfo } from './trapInfo.js';
+import { isGuestFault, trapInfo, type TrapInfo } from '../runtime/trapInfo.js';
 
 export interface RecordOptions {
   /** Path of the module to run. */

@@ -1,0 +1,13 @@
+/**
+ * The replay engine's public surface. So far: re-execution of a trace from its input log with
+ * every import call checked (`verify`). Front ends use only what this file exports.
+ */
+import { runOnWorker, workerUrl } from '../src/runtime/bigStackWorker.js';
+import type { VerifyResult } from './verify.js';
+
+export { verifyHere, type VerifyResult, type Divergence, type RunEnd } from './verify.js';
+
+/** `verifyHere` on a worker thread with a large stack (deep recursion replays like it recorded). */
+export function verify(file: string, options: { stackSizeMb?: number } = {}): Promise<VerifyResult> {
+  return runOnWorker<VerifyResult>(workerUrl(import.meta.url, 'verifyWorker'), { file }, options);
+}

@@ -1,0 +1,84 @@
+/**
+ * `wtrace replay --verify`: every recording reproduces from its input log alone; a trace whose
+ * log disagrees with the program, or whose module does not match its hash, is reported.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../../src/trace/byteBuffer.js';
+import { decodeImportCalls, encodeImportCall } from '../../src/trace/inputLog.js';
+import { TraceReader } from '../../src/trace/index.js';
+import { fixture, tempDir, wtrace } from '../helpers/run.js';
+
+function record(args: string[], input?: string): string {
+  const trace = path.join(tempDir(), 't.wtrace');
+  wtrace(['record', '-o', trace, ...args], { input });
+  return trace;
+}
+
+describe('wtrace replay --verify', () => {
+  const runs: [string, string[], string, string?][] = [
+    ['args and env', ['--env', 'A=1', fixture('args_env'), '--', 'x', 'A'], 'exit code 0'],
+    ['stdin', [fixture('stdin_upper')], 'exit code 0', 'text\n'.repeat(200)],
+    ['clocks', [fixture('clocks')], 'exit code 0'],
+    ['random', [fixture('random')], 'exit code 0'],
+    ['exit code', [fixture('exit_code'), '--', '42'], 'exit code 42'],
+    ['trap', [fixture('trap'), '--', 'unreachable'], 'trap: wasm `unreachable` instruction executed'],
+    ['deep recursion', [fixture('recursion'), '--', '300000'], 'exit code 0'],
+    ['reactor', ['--invoke', 'greet', fixture('reactor')], 'exit code 0'],
+  ];
+  for (const [name, args, end, input] of runs) {
+    it(`reproduces ${name}`, () => {
+      const r = wtrace(['replay', '--verify', record(args, input)]);
+      expect(r.stdout).toMatch(new RegExp(`^reproduced: \\d+ import calls, ${end.replace(/[`()]/g, '.')} `));
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it('reproduces file I/O after the directory is gone', () => {
+    const data = tempDir();
+    fs.cpSync('test/fixtures/data/fileio', data, { recursive: true });
+    const trace = record(['--dir', `${data}::/data`, fixture('fileio')]);
+    fs.rmSync(data, { recursive: true });
+    expect(wtrace(['replay', '--verify', trace]).status).toBe(0);
+  });
+
+  it('reports the first import call that differs from the log', () => {
+    const trace = record([fixture('exit_code'), '--', '3']);
+    // Make the log claim the argument was "4": the program then exits with 4, not 3.
+    const reader = TraceReader.open(trace);
+    const imports = reader.imports();
+    reader.close();
+    const params = new Map(imports.map((i) => [i.functionIndex, i.params]));
+    const argsGet = imports.find((i) => i.name === 'args_get')!.functionIndex;
+    const db = new Database(trace);
+    const row = db.prepare('SELECT chunk_index, first_call, data FROM input_chunks ORDER BY chunk_index LIMIT 1').get() as { chunk_index: number; first_call: number; data: Buffer };
+    const calls = decodeImportCalls(zlib.zstdDecompressSync(row.data), row.first_call, (f) => params.get(f));
+    const w = new ByteWriter();
+    for (const c of calls) {
+      const writes = c.functionIndex !== argsGet ? c.writes : c.writes.map((wr) => ({ address: wr.address, bytes: Buffer.from(Buffer.from(wr.bytes).toString('latin1').replace('\u00003\u0000', '\u00004\u0000'), 'latin1') }));
+      encodeImportCall(w, c.functionIndex, c.time, c.args, c.result, writes, c.output, params.get(c.functionIndex)!);
+    }
+    const raw = w.finish();
+    db.prepare('UPDATE input_chunks SET data = ?, raw_size = ? WHERE chunk_index = ?').run(zlib.zstdCompressSync(raw), raw.length, row.chunk_index);
+    db.close();
+
+    const r = wtrace(['replay', '--verify', trace]);
+    expect(r.status).toBe(6);
+    expect(r.stdout).toMatch(/^DIVERGED at import call \d+ in \S+ \(#\d+\) at pc 0x[0-9a-f]+$/m);
+    expect(r.stdout).toMatch(/recorded: proc_exit\(3\)/);
+    expect(r.stdout).toMatch(/replayed: proc_exit\(4\)/);
+  });
+
+  it('refuses a trace whose module does not match its hash', () => {
+    const trace = record([fixture('exit_code'), '--', '0']);
+    const db = new Database(trace);
+    db.prepare("UPDATE modules SET bytes = CAST(bytes || X'00' AS BLOB)").run();
+    db.close();
+    const r = wtrace(['replay', '--verify', trace]);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/t\.wtrace: its module bytes do not match their recorded hash/);
+  });
+});
