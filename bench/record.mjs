@@ -1,9 +1,12 @@
 // Recording benchmark: runs each bench program alternately plain (test/fixtures/plainRun.mjs,
-// Node's node:wasi without recording) and recorded (`wtrace record --detail inputs`), for N
-// rounds, and reports medians, the slowdown, import calls per second and trace bytes per
-// import call, plus a markdown table for BENCHMARKS.md. It checks that every recorded run
-// printed exactly what the plain run printed and left a complete trace; it never invents a
-// number: if wtrace cannot record, it stops with the reason.
+// Node's node:wasi without recording), host only (bench/hostRun.mjs, wtrace's own live WASI
+// host without any recording) and recorded (`wtrace record --detail inputs`), for N rounds, and
+// reports medians, the slowdowns (recorded/plain, host-only/plain, recorded/host-only), import
+// calls per second, trace bytes per import call (whole file, and the compressed input log
+// alone), plus a markdown table for BENCHMARKS.md. The host-only column splits the slowdown
+// into what our WASI host costs and what recording adds on top. It checks that every host-only
+// and recorded run printed exactly what the plain run printed and that every recording left a
+// complete trace; it never invents a number: if wtrace cannot record, it stops with the reason.
 //
 // Usage: node bench/record.mjs [--rounds N] [--program NAME]...
 import { spawnSync } from 'node:child_process';
@@ -14,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PLAIN_RUN = 'test/fixtures/plainRun.mjs';
+const HOST_RUN = 'bench/hostRun.mjs';
 const WTRACE = 'bin/wtrace.js';
 const CHILD_TIMEOUT_MS = 15 * 60 * 1000;
 
@@ -80,14 +84,17 @@ function traceInfo(tracePath) {
     throw new BenchError(`node ${args.join(' ')} did not print JSON (${err.message}):\n${run.stdout.slice(0, 500)}`);
   }
   const total = info?.importCalls?.total;
-  if (typeof info?.fileSize !== 'number' || typeof total !== 'number') {
-    throw new BenchError(`wtrace info --json lacks numeric fileSize / importCalls.total:\n${run.stdout.slice(0, 500)}`);
+  const logBytes = info?.inputLog?.storedBytes;
+  if (typeof info?.fileSize !== 'number' || typeof total !== 'number' || typeof logBytes !== 'number') {
+    throw new BenchError(
+      `wtrace info --json lacks numeric fileSize / importCalls.total / inputLog.storedBytes:\n${run.stdout.slice(0, 500)}`,
+    );
   }
   if (info.complete !== true) throw new BenchError(`trace ${tracePath} is not marked complete`);
-  return { fileSize: info.fileSize, importCalls: total };
+  return { fileSize: info.fileSize, importCalls: total, logBytes };
 }
 
-/** Checks up front that bin/wtrace.js can record and describe a small fixture. */
+/** Checks up front that bin/wtrace.js can record and describe a small fixture, and hostRun runs it. */
 function preflight(workDir) {
   if (!existsSync(path.join(repoRoot, WTRACE))) {
     throw new BenchError(`${WTRACE} does not exist yet; the benchmark needs a working \`wtrace record\` and \`wtrace info --json\``);
@@ -105,6 +112,14 @@ function preflight(workDir) {
     );
   }
   traceInfo(trace);
+  const hostArgs = [HOST_RUN, 'test/fixtures/wasm/exit_code.wasm', '3'];
+  const host = runNode(hostArgs);
+  if (host.status !== 3 || host.stdout !== 'exiting with 3\n') {
+    throw new BenchError(
+      `preflight: node ${hostArgs.join(' ')} should print "exiting with 3" and exit 3; it printed ` +
+        `${JSON.stringify(host.stdout.slice(0, 200))}\n${describeFailure('it', host)}`,
+    );
+  }
 }
 
 function commandLines(program, dataDir, tracePath) {
@@ -112,33 +127,46 @@ function commandLines(program, dataDir, tracePath) {
   const dir = dataDir ? ['--dir', `${dataDir}::/data`] : [];
   return {
     plain: [PLAIN_RUN, ...dir, wasm, ...program.args],
+    host: [HOST_RUN, ...dir, wasm, ...program.args],
     // `--` only when there are guest arguments, so that a missing argument never becomes "--".
     recorded: [WTRACE, 'record', '--detail', 'inputs', '-o', tracePath, ...dir, wasm,
       ...(program.args.length > 0 ? ['--', ...program.args] : [])],
   };
 }
 
-/** One plain run and one recorded run of `program`; throws if they behave differently. */
+/**
+ * One plain run, one host-only run and one recorded run of `program`, in that order; throws if
+ * the host-only or recorded run behaves differently from the plain one.
+ */
 function runRound(program, workDir) {
   const freshDir = (label) => (program.needsDataDir ? mkdtempSync(path.join(workDir, `${label}-`)) : null);
   const plainDir = freshDir('plain');
+  const hostDir = freshDir('host');
   const recordDir = freshDir('record');
   const tracePath = path.join(workDir, `${program.name}.wtrace`);
   rmSync(tracePath, { force: true });
   const plainArgs = commandLines(program, plainDir, tracePath).plain;
+  const hostArgs = commandLines(program, hostDir, tracePath).host;
   const recordedArgs = commandLines(program, recordDir, tracePath).recorded;
 
   const plain = runNode(plainArgs);
   if (plain.status !== 0) throw new BenchError(describeFailure(`node ${plainArgs.join(' ')}`, plain));
+  const host = runNode(hostArgs);
+  if (host.status !== 0) throw new BenchError(describeFailure(`node ${hostArgs.join(' ')}`, host));
   const recorded = runNode(recordedArgs);
   if (recorded.status !== 0) throw new BenchError(describeFailure(`node ${recordedArgs.join(' ')}`, recorded));
-  if (recorded.stdout !== plain.stdout) {
-    throw new BenchError(`${program.name}: recorded stdout differs from plain stdout\nplain:    ${plain.stdout}\nrecorded: ${recorded.stdout}`);
+  for (const [label, run] of [['host-only', host], ['recorded', recorded]]) {
+    if (run.stdout !== plain.stdout) {
+      throw new BenchError(`${program.name}: ${label} stdout differs from plain stdout\nplain:    ${plain.stdout}\n${label}: ${run.stdout}`);
+    }
   }
   const info = traceInfo(tracePath);
-  for (const dir of [plainDir, recordDir, tracePath]) if (dir) rmSync(dir, { recursive: true, force: true });
-  return { plainSeconds: plain.seconds, recordedSeconds: recorded.seconds, ...info };
+  for (const dir of [plainDir, hostDir, recordDir, tracePath]) if (dir) rmSync(dir, { recursive: true, force: true });
+  return { plainSeconds: plain.seconds, hostSeconds: host.seconds, recordedSeconds: recorded.seconds, ...info };
 }
+
+/** Per-call costs are only printed for programs making at least this many import calls. */
+const PER_CALL_MIN_CALLS = 10_000;
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -148,19 +176,34 @@ function median(values) {
 
 function summarize(program, rounds) {
   const plain = median(rounds.map((r) => r.plainSeconds));
+  const host = median(rounds.map((r) => r.hostSeconds));
   const recorded = median(rounds.map((r) => r.recordedSeconds));
   const calls = median(rounds.map((r) => r.importCalls));
   const bytes = median(rounds.map((r) => r.fileSize));
+  const logBytes = median(rounds.map((r) => r.logBytes));
   return {
     name: program.name,
     what: program.what,
     plain,
+    host,
     recorded,
     slowdown: recorded / plain,
+    hostSlowdown: host / plain,
+    recordOverHost: recorded / host,
+    // What each import call costs the host over node:wasi, and what recording adds per call,
+    // in microseconds (differences of medians, so they include fixed start-up costs too; with
+    // fewer than PER_CALL_MIN_CALLS calls they would only be start-up costs, so n/a).
+    hostMicrosPerCall: calls >= PER_CALL_MIN_CALLS ? ((host - plain) / calls) * 1e6 : NaN,
+    recordMicrosPerCall: calls >= PER_CALL_MIN_CALLS ? ((recorded - host) / calls) * 1e6 : NaN,
+    // Spread of the per-round ratio recorded/plain (each round's runs are back to back).
+    slowdownMin: Math.min(...rounds.map((r) => r.recordedSeconds / r.plainSeconds)),
+    slowdownMax: Math.max(...rounds.map((r) => r.recordedSeconds / r.plainSeconds)),
     importCalls: calls,
     callsPerSecond: calls / recorded,
     traceBytes: bytes,
     bytesPerCall: calls > 0 ? bytes / calls : NaN,
+    logBytes,
+    logBytesPerCall: calls > 0 ? logBytes / calls : NaN,
   };
 }
 
@@ -173,18 +216,27 @@ function printReport(results, options) {
   console.log(`\nCommand: ${command}`);
   console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cpus), ${os.platform()} ${os.release()}`);
   console.log(`Each round runs, per program: node ${PLAIN_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
+  console.log(`                          then node ${HOST_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log(`                          then node ${WTRACE} record --detail inputs -o TMP/NAME.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
-  console.log('Times are wall-clock seconds of the whole child process (median of the rounds).\n');
+  console.log('Times are wall-clock seconds of the whole child process (median of the rounds).');
+  console.log('µs/call: host = (host only - plain) / calls, recorder = (recorded - host only) / calls ' +
+    `(medians; n/a below ${int(PER_CALL_MIN_CALLS)} calls, where only start-up costs would show).`);
+  console.log('log bytes = inputLog.storedBytes of `wtrace info --json` (compressed input log, without module or SQLite overhead).\n');
   for (const r of results) {
-    console.log(`${r.name}: plain ${fmt(r.plain)} s, recorded ${fmt(r.recorded)} s, slowdown ${fmt(r.slowdown)}x, ` +
-      `${int(r.importCalls)} import calls, ${int(r.callsPerSecond)} calls/s, ` +
-      `trace ${int(r.traceBytes)} bytes, ${fmt(r.bytesPerCall, 1)} bytes/call`);
+    console.log(`${r.name}: plain ${fmt(r.plain)} s, host only ${fmt(r.host)} s, recorded ${fmt(r.recorded)} s; ` +
+      `recorded/plain ${fmt(r.slowdown)}x (rounds ${fmt(r.slowdownMin)}-${fmt(r.slowdownMax)}x), host-only/plain ${fmt(r.hostSlowdown)}x, recorded/host-only ${fmt(r.recordOverHost)}x; ` +
+      `${int(r.importCalls)} import calls, ${int(r.callsPerSecond)} calls/s recorded, ` +
+      `host ${fmt(r.hostMicrosPerCall, 2)} µs/call, recorder ${fmt(r.recordMicrosPerCall, 2)} µs/call; ` +
+      `trace ${int(r.traceBytes)} bytes (${fmt(r.bytesPerCall, 1)}/call), input log ${int(r.logBytes)} bytes (${fmt(r.logBytesPerCall, 2)}/call)`);
   }
-  console.log('\n| program | workload | plain (s) | recorded (s) | slowdown | import calls | calls/s recorded | trace bytes | bytes/call |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| program | workload | plain (s) | host only (s) | recorded (s) | recorded/plain | host-only/plain | recorded/host-only | ' +
+    'import calls | calls/s recorded | host µs/call | recorder µs/call | trace bytes | bytes/call | log bytes | log bytes/call |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.what} | ${fmt(r.plain)} | ${fmt(r.recorded)} | ${fmt(r.slowdown)}x | ` +
-      `${int(r.importCalls)} | ${int(r.callsPerSecond)} | ${int(r.traceBytes)} | ${fmt(r.bytesPerCall, 1)} |`);
+    console.log(`| ${r.name} | ${r.what} | ${fmt(r.plain)} | ${fmt(r.host)} | ${fmt(r.recorded)} | ` +
+      `${fmt(r.slowdown)}x | ${fmt(r.hostSlowdown)}x | ${fmt(r.recordOverHost)}x | ` +
+      `${int(r.importCalls)} | ${int(r.callsPerSecond)} | ${fmt(r.hostMicrosPerCall, 2)} | ${fmt(r.recordMicrosPerCall, 2)} | ` +
+      `${int(r.traceBytes)} | ${fmt(r.bytesPerCall, 1)} | ${int(r.logBytes)} | ${fmt(r.logBytesPerCall, 2)} |`);
   }
   console.log(`\n${options.rounds} rounds, medians; \`${command}\` on Node ${process.version}.`);
 }
@@ -200,7 +252,8 @@ function main() {
       for (const program of programs) {
         const r = runRound(program, workDir);
         rounds.get(program.name).push(r);
-        console.error(`round ${round}/${options.rounds} ${program.name}: plain ${fmt(r.plainSeconds)} s, recorded ${fmt(r.recordedSeconds)} s`);
+        console.error(`round ${round}/${options.rounds} ${program.name}: plain ${fmt(r.plainSeconds)} s, ` +
+          `host only ${fmt(r.hostSeconds)} s, recorded ${fmt(r.recordedSeconds)} s`);
       }
     }
     printReport(programs.map((p) => summarize(p, rounds.get(p.name))), options);
