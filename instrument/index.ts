@@ -67,3 +67,4 @@ export async function instrument(wasm: Uint8Array, options: InstrumentOptions = 
   const bytes = addInstructionCounter(wasm, positions, source);
   return { bytes, detail, timeExport: TIME_EXPORT, positions, runtimeImports: () => ({}) };
 }
+export { pcMapFor, type PcMap } from './pcMap.js';

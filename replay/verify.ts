@@ -1,14 +1,17 @@
 /**
  * `verify`: re-executes a recorded module from its trace's input log alone and checks that it
  * does exactly what the recording did: the same import calls in the same order with the same
- * arguments, and the same end (exit code, or trap kind and pc). The first difference is
- * reported as a divergence naming the call, the calling function and pc.
+ * arguments (and at the same instruction time, when the log has times), and the same end (exit
+ * code, or trap kind and pc). The module runs instrumented with the instruction counter, so the
+ * run's length and the time of a divergence are exact. The first difference is reported as a
+ * divergence naming the call, its time, the calling function and pc.
  */
 import { createHash } from 'node:crypto';
 import { TraceFormatError, TraceReader, type TraceSummary } from '../src/trace/index.js';
-import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit } from '../src/wasi/index.js';
+import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit, type LoggedCallView } from '../src/wasi/index.js';
 import { isGuestFault, trapInfo } from '../src/runtime/trapInfo.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
+import { instrument, pcMapFor, type PcMap } from '../instrument/index.js';
 
 /** How a run ended. */
 export type RunEnd =
@@ -22,6 +25,8 @@ export type RunEnd =
 export interface Divergence {
   /** Index of the import call at which the runs parted, or null when they parted at the end. */
   readonly callIndex: number | null;
+  /** Executed instructions when the runs parted (at the call, or at the end). */
+  readonly time: bigint | null;
   /** The function making the diverging call and the pc of the call, from V8's stack. */
   readonly functionIndex: number | null;
   readonly functionName: string | null;
@@ -34,15 +39,18 @@ export interface VerifyResult {
   readonly reproduced: boolean;
   readonly importCallsReplayed: number;
   readonly importCallsRecorded: number;
-  /** Executed instructions; null until re-execution counts them (instrumentation). */
-  readonly instructions: bigint | null;
+  /**
+   * Instructions the re-execution executed (docs/instrumentation.md, "Time"). After a trap other
+   * than `unreachable` this is a lower bound (the trapping function's pending count is lost).
+   */
+  readonly instructions: bigint;
   readonly end: RunEnd;
   readonly complete: boolean;
   readonly divergence: Divergence | null;
 }
 
 /** Verifies on the current thread (see `verify` for a large stack). */
-export function verifyHere(file: string): VerifyResult {
+export async function verifyHere(file: string): Promise<VerifyResult> {
   const reader = TraceReader.open(file);
   try {
     const summary = reader.summary();
@@ -54,25 +62,34 @@ export function verifyHere(file: string): VerifyResult {
     const names = readModuleInfo(bytes).functionNames;
     const imports = reader.imports();
     const recorded = imports.length === 0 ? 0 : countCalls(reader);
-    const replay = replayImports(imports, reader.importCalls()[Symbol.iterator]());
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), replay.imports);
+    const counted = await instrument(bytes, { detail: 'inputs', source: file });
+    let clock: WebAssembly.Global | null = null;
+    const now = () => clock!.value as bigint;
+    const replay = replayImports(imports, reader.importCalls()[Symbol.iterator](), now);
+    const module = new WebAssembly.Module(counted.bytes as Uint8Array<ArrayBuffer>);
+    const instance = new WebAssembly.Instance(module, { ...replay.imports, ...counted.runtimeImports() });
+    clock = instance.exports[counted.timeExport] as WebAssembly.Global;
     replay.bind(instance.exports.memory as WebAssembly.Memory);
 
+    // V8 reports offsets in the module it runs; reports use original offsets.
+    const pcs = pcMapFor(counted.positions, counted.bytes);
     let end: RunEnd;
     let divergence: Divergence | null = null;
     try {
-      end = run(instance, summary.invoke, names);
+      end = run(instance, summary.invoke, names, pcs);
     } catch (e) {
       if (!(e instanceof LogMismatch)) throw e;
-      divergence = mismatchDivergence(e, names);
+      divergence = mismatchDivergence(e, names, pcs);
       end = { kind: 'diverged' };
     }
-    if (divergence === null && end.kind !== 'log-ended') divergence = endDivergence(summary, end, replay.callsReplayed, recorded);
+    if (divergence === null && end.kind !== 'log-ended') {
+      divergence = endDivergence(summary, end, replay.callsReplayed, recorded, now());
+    }
     return {
       reproduced: divergence === null,
       importCallsReplayed: replay.callsReplayed,
       importCallsRecorded: recorded,
-      instructions: null,
+      instructions: now(),
       end,
       complete: summary.complete,
       divergence,
@@ -88,7 +105,7 @@ function countCalls(reader: TraceReader): number {
   return n;
 }
 
-function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>): RunEnd {
+function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>, pcs: PcMap): RunEnd {
   const exports = instance.exports as Record<string, Function>;
   try {
     if (invoke === null) exports._start();
@@ -103,32 +120,34 @@ function run(instance: WebAssembly.Instance, invoke: string | null, names: Reado
     if (e instanceof StubbedImportCalled) return { kind: 'trap', message: e.message, functionIndex: null, functionName: null, pc: null };
     if (isGuestFault(e)) {
       const t = trapInfo(e, names);
-      return { kind: 'trap', message: t.message, functionIndex: t.functionIndex ?? null, functionName: t.functionName ?? null, pc: t.pc ?? null };
+      const pc = t.pc === undefined ? null : pcs.originalPc(t.pc);
+      return { kind: 'trap', message: t.message, functionIndex: t.functionIndex ?? null, functionName: t.functionName ?? null, pc };
     }
     throw e;
   }
 }
 
-const describeCall = (c: { name: string; args: readonly (number | bigint)[] } | null) =>
-  c === null ? 'no more import calls' : `${c.name}(${c.args.join(', ')})`;
+const describeCall = (c: LoggedCallView | null) =>
+  c === null ? 'no more import calls' : `${c.name}(${c.args.join(', ')})${c.time === null ? '' : ` at time ${c.time}`}`;
 
-function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>): Divergence {
+function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>, pcs: PcMap): Divergence {
   // The first wasm frame under the import is the caller; its offset is the call instruction.
   const frame = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/.exec(e.stackText);
   const functionIndex = frame ? Number(frame[1]) : null;
   return {
     callIndex: e.callIndex,
+    time: e.time,
     functionIndex,
     functionName: functionIndex === null ? null : (names.get(functionIndex) ?? null),
-    pc: frame ? parseInt(frame[2], 16) : null,
+    pc: frame ? pcs.originalPc(parseInt(frame[2], 16)) : null,
     expected: describeCall(e.expected),
     actual: describeCall(e.actual),
   };
 }
 
 /** Compares how the two runs ended; null when they ended alike. */
-function endDivergence(summary: TraceSummary, end: RunEnd, replayed: number, recorded: number): Divergence | null {
-  const at = { callIndex: null, functionIndex: null, functionName: null, pc: null };
+function endDivergence(summary: TraceSummary, end: RunEnd, replayed: number, recorded: number, time: bigint): Divergence | null {
+  const at = { callIndex: null, time, functionIndex: null, functionName: null, pc: null };
   if (replayed < recorded) {
     return { ...at, callIndex: replayed, expected: `${recorded - replayed} more import calls`, actual: describeEnd(end) };
   }

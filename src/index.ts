@@ -13,4 +13,5 @@ export {
   type TraceInfo,
   type TraceSummary,
 } from './trace/index.js';
+export { instrument, type InstrumentOptions, type InstrumentedModule, type DetailLevel } from '../instrument/index.js';
 export { ExitCode, WtraceError, UsageError, InputError, OutputError, UnsupportedWasmError } from './errors.js';

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, WtraceError } from '../errors.js';
 import { WTRACE_VERSION } from '../trace/version.js';
 import { registerInfo } from './infoCommand.js';
+import { registerInstrument } from './instrumentCommand.js';
 import { registerRecord } from './recordCommand.js';
 import { registerReplay } from './replayCommand.js';
 
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerRecord(program, setExit);
   registerInfo(program, setExit);
   registerReplay(program, setExit);
+  registerInstrument(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

@@ -22,17 +22,18 @@ export function registerReplay(program: Command, setExit: (code: number) => void
 
 /** One line when reproduced; the divergence in detail otherwise. */
 export function formatVerify(r: VerifyResult): string {
-  const instructions = r.instructions === null ? 'instructions not counted' : `${r.instructions} instructions`;
+  const instructions = `${r.instructions.toLocaleString('en-US')} instructions`;
   if (r.reproduced) {
     const end =
       r.end.kind === 'exit' ? `exit code ${r.end.exitCode}` :
       r.end.kind === 'trap' ? `trap: ${r.end.message}` :
       'end of the incomplete recording';
-    return `reproduced: ${r.importCallsReplayed} import calls, ${end} (${instructions})\n`;
+    return `reproduced: ${instructions}, ${r.importCallsReplayed} import calls, ${end}\n`;
   }
   const d = r.divergence!;
   const where = d.functionIndex === null ? '' : ` in ${d.functionName ?? 'function'} (#${d.functionIndex}) at pc 0x${d.pc?.toString(16)}`;
-  const at = d.callIndex === null ? 'at the end of the run' : `at import call ${d.callIndex}${where}`;
+  const time = d.time === null ? '' : ` (time ${d.time})`;
+  const at = d.callIndex === null ? `at the end of the run${time}` : `at import call ${d.callIndex}${time}${where}`;
   return `DIVERGED ${at}\n  recorded: ${d.expected}\n  replayed: ${d.actual}\n` +
     `  (${r.importCallsReplayed} of ${r.importCallsRecorded} import calls reproduced before it)\n`;
 }

@@ -61,10 +61,10 @@ export function runOnWorker<T>(
 }
 
 /** Worker side: runs `task` on the data given to `runOnWorker` and posts its outcome. */
-export function workerMain<D, T>(task: (data: D) => T): void {
+export async function workerMain<D, T>(task: (data: D) => T | Promise<T>): Promise<void> {
   let outcome: Outcome<T>;
   try {
-    outcome = { ok: task(workerData as D) };
+    outcome = { ok: await task(workerData as D) };
   } catch (e) {
     const err = e as Error;
     outcome = {

@@ -11,4 +11,4 @@ export {
   type WasiHostOptions,
 } from './hostTypes.js';
 export { createLiveHost } from './liveHost.js';
-export { replayImports, LogMismatch, LogExhausted, StubbedImportCalled, type ReplayImports } from './replayHost.js';
+export { replayImports, LogMismatch, LogExhausted, StubbedImportCalled, type LoggedCallView, type ReplayImports } from './replayHost.js';

@@ -8,17 +8,27 @@
 import type { ImportCall, ImportInfo } from '../trace/index.js';
 import { WasiExit } from './hostTypes.js';
 
+/** An import call as a divergence report shows it. */
+export interface LoggedCallView {
+  readonly name: string;
+  readonly args: readonly (number | bigint)[];
+  /** Executed instructions at the call, when known. */
+  readonly time: bigint | null;
+}
+
 /** Why re-execution stopped inside an import call. */
 export class LogMismatch extends Error {
   constructor(
     /** Index of the call in the log (the number of calls that matched before it). */
     readonly callIndex: number,
     /** What the program called now. */
-    readonly actual: { name: string; args: readonly (number | bigint)[] } | null,
+    readonly actual: LoggedCallView | null,
     /** What the log holds at this index; null when the log has no more calls. */
-    readonly expected: { name: string; args: readonly (number | bigint)[] } | null,
+    readonly expected: LoggedCallView | null,
     /** The V8 stack at the call: the caller's function index and pc can be read from it. */
     readonly stackText: string,
+    /** Executed instructions at the call, when the re-executed module counts them. */
+    readonly time: bigint | null,
   ) {
     super(`import call ${callIndex} does not match the log`);
   }
@@ -46,8 +56,16 @@ export interface ReplayImports {
   readonly callsReplayed: number;
 }
 
-/** Builds the import object that replays `calls` (consumed lazily, in order). */
-export function replayImports(imports: readonly ImportInfo[], calls: Iterator<ImportCall>): ReplayImports {
+/**
+ * Builds the import object that replays `calls` (consumed lazily, in order). `now`, when given,
+ * reads the re-executed module's instruction counter: a logged call that has a time must then
+ * happen at exactly that time, or it is a mismatch too.
+ */
+export function replayImports(
+  imports: readonly ImportInfo[],
+  calls: Iterator<ImportCall>,
+  now: (() => bigint) | null = null,
+): ReplayImports {
   let memory: WebAssembly.Memory | null = null;
   let replayed = 0;
   const nameOf = new Map(imports.map((i) => [i.functionIndex, i.name]));
@@ -58,9 +76,18 @@ export function replayImports(imports: readonly ImportInfo[], calls: Iterator<Im
       const args = raw.map((v, i) => normalize(params[i], v));
       const next = calls.next();
       const logged = next.done ? null : next.value;
-      if (logged === null || logged.functionIndex !== imp.functionIndex || !sameArgs(logged.args, args)) {
-        const expected = logged === null ? null : { name: nameOf.get(logged.functionIndex) ?? `#${logged.functionIndex}`, args: logged.args };
-        throw new LogMismatch(replayed, { name: imp.name, args }, expected, new Error().stack ?? '');
+      const time = now === null ? null : now();
+      if (
+        logged === null ||
+        logged.functionIndex !== imp.functionIndex ||
+        !sameArgs(logged.args, args) ||
+        (logged.time !== null && time !== null && logged.time !== time)
+      ) {
+        const expected =
+          logged === null
+            ? null
+            : { name: nameOf.get(logged.functionIndex) ?? `#${logged.functionIndex}`, args: logged.args, time: logged.time };
+        throw new LogMismatch(replayed, { name: imp.name, args, time }, expected, new Error().stack ?? '', time);
       }
       const bytes = new Uint8Array(memory!.buffer);
       for (const w of logged.writes) bytes.set(w.bytes, w.address);

@@ -11,6 +11,23 @@ import { ByteWriter } from '../../src/trace/byteBuffer.js';
 import { decodeImportCalls, encodeImportCall } from '../../src/trace/inputLog.js';
 import { TraceReader } from '../../src/trace/index.js';
 import { fixture, tempDir, wtrace } from '../helpers/run.js';
+import { buildModule, I32, I64, sleb, uleb } from '../helpers/wasmBuilder.js';
+
+/** `_start` calls clock_time_get `n` times in a loop, then proc_exit(0). */
+function clockLoop(n: number): Uint8Array {
+  const WASI = 'wasi_snapshot_preview1';
+  return buildModule({
+    types: [[[I32, I64, I32], [I32]], [[I32], []], [[], []]],
+    funcImports: [[WASI, 'clock_time_get', 0], [WASI, 'proc_exit', 1]],
+    memories: [[0x00, ...uleb(1)]],
+    funcs: [{
+      type: 2,
+      locals: [[1, I32]],
+      body: [0x03, 0x40, 0x41, 1, 0x42, 0, 0x41, 16, 0x10, 0, 0x1a, 0x20, 0, 0x41, 1, 0x6a, 0x22, 0, 0x41, ...sleb(n), 0x49, 0x0d, 0, 0x0b, 0x41, 0, 0x10, 1],
+    }],
+    exports: [['memory', 2, 0], ['_start', 0, 2]],
+  });
+}
 
 function record(args: string[], input?: string): string {
   const trace = path.join(tempDir(), 't.wtrace');
@@ -32,7 +49,7 @@ describe('wtrace replay --verify', () => {
   for (const [name, args, end, input] of runs) {
     it(`reproduces ${name}`, () => {
       const r = wtrace(['replay', '--verify', record(args, input)]);
-      expect(r.stdout).toMatch(new RegExp(`^reproduced: \\d+ import calls, ${end.replace(/[`()]/g, '.')} `));
+      expect(r.stdout).toMatch(new RegExp(`^reproduced: [\\d,]+ instructions, \\d+ import calls, ${end.replace(/[`()]/g, '.')}$`, 'm'));
       expect(r.status).toBe(0);
     });
   }
@@ -67,9 +84,22 @@ describe('wtrace replay --verify', () => {
 
     const r = wtrace(['replay', '--verify', trace]);
     expect(r.status).toBe(6);
-    expect(r.stdout).toMatch(/^DIVERGED at import call \d+ in \S+ \(#\d+\) at pc 0x[0-9a-f]+$/m);
+    expect(r.stdout).toMatch(/^DIVERGED at import call \d+ \(time \d+\) in \S+ \(#\d+\) at pc 0x[0-9a-f]+$/m);
     expect(r.stdout).toMatch(/recorded: proc_exit\(3\)/);
     expect(r.stdout).toMatch(/replayed: proc_exit\(4\)/);
+  });
+
+  it('counts executed instructions exactly (a hand-built loop: 12 per iteration + 4)', () => {
+    const iterations = 1000;
+    const dir = tempDir();
+    const wasm = path.join(dir, 'loop.wasm');
+    fs.writeFileSync(wasm, clockLoop(iterations));
+    const trace = path.join(dir, 'loop.wtrace');
+    expect(wtrace(['record', '-o', trace, wasm]).status).toBe(0);
+    const r = wtrace(['replay', '--verify', trace]);
+    // loop; then per iteration i32.const i64.const i32.const call drop local.get i32.const i32.add
+    // local.tee i32.const i32.lt_u br_if (12); then the loop's end, i32.const 0, call proc_exit.
+    expect(r.stdout).toBe(`reproduced: ${(12 * iterations + 4).toLocaleString('en-US')} instructions, ${iterations + 1} import calls, exit code 0\n`);
   });
 
   it('refuses a trace whose module does not match its hash', () => {
