@@ -29,7 +29,14 @@ export function formatInfo(info: TraceInfo): string {
   if (info.invoke !== null) rows.push(['invoke', info.invoke]);
   rows.push(['outcome', formatOutcome(info)]);
   rows.push(['instructions', info.instructionCount ?? `not counted (--detail ${info.detail})`]);
-  rows.push(['detail', info.detail]);
+  const d = info.detailEvents;
+  rows.push([
+    'detail',
+    info.detail === 'inputs'
+      ? 'inputs (input log only; detail is rebuilt by re-execution)'
+      : `full: ${d.events.toLocaleString('en-US')} events in ${d.chunks} chunks (${d.storedBytes.toLocaleString('en-US')} bytes stored), ` +
+        `${d.keyframes} keyframes (${d.pages} distinct memory pages)`,
+  ]);
   rows.push(['recorded', `${info.startedAt} with wtrace ${info.recordedWith.wtraceVersion}, node ${info.recordedWith.nodeVersion}, ${info.recordedWith.platform}-${info.recordedWith.arch}`]);
   rows.push(['import calls', info.importCalls.total.toLocaleString('en-US')]);
   const width = Math.max(...rows.map(([k]) => k.length));

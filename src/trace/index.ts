@@ -1,7 +1,8 @@
 /** The trace file: schema, writer, reader, input-log encoding. The bottom layer of wtrace. */
 export { FORMAT_VERSION, APPLICATION_ID } from './schema.js';
 export { TraceWriter, type ImportInfo, type RecordingStart, type RecordingEnd } from './traceWriter.js';
-export { TraceReader, type TraceSummary } from './traceReader.js';
+export { TraceReader, type TraceSummary, type DetailSummary, type DetailChunk } from './traceReader.js';
+export { PAGE_SIZE, type KeyframeInfo, type GlobalValue } from './keyframes.js';
 export type { ImportCall, MemoryWrite, OutputBytes, ParamType } from './inputLog.js';
 export { TraceFormatError, TraceVersionError } from './errors.js';
 export { fileKind, type FileKind } from './fileKind.js';

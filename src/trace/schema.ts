@@ -87,7 +87,9 @@ CREATE INDEX detail_chunks_by_time ON detail_chunks (first_time);
 CREATE TABLE keyframes (
   keyframe_index INTEGER PRIMARY KEY,
   time           INTEGER NOT NULL,
-  data           BLOB NOT NULL
+  memory_size    INTEGER NOT NULL,
+  page_hashes    TEXT NOT NULL,
+  globals        TEXT NOT NULL
 ) STRICT;
 CREATE INDEX keyframes_by_time ON keyframes (time);
 

@@ -2,7 +2,7 @@
  * `traceInfo()`: what a trace holds, as one JSON-ready object (what `wtrace info --json` prints).
  * Works on incomplete traces too, counting the import calls that were flushed.
  */
-import { TraceReader, type TraceSummary } from './traceReader.js';
+import { TraceReader, type DetailSummary, type TraceSummary } from './traceReader.js';
 
 export interface TraceInfo {
   readonly file: string;
@@ -20,6 +20,8 @@ export interface TraceInfo {
   /** Decimal string (may exceed 2^53); null when the recording did not count instructions. */
   readonly instructionCount: string | null;
   readonly importCalls: { total: number; byFunction: Record<string, number> };
+  /** Detail events and keyframes (zeros for an inputs-only trace). */
+  readonly detailEvents: DetailSummary;
   /** The input log's size: as stored (compressed) and decoded. */
   readonly inputLog: { storedBytes: number; rawBytes: number };
   readonly startedAt: string;
@@ -47,6 +49,7 @@ export function traceInfo(file: string): TraceInfo {
       outcome: s.outcome,
       instructionCount: s.instructionCount === null ? null : String(s.instructionCount),
       importCalls: { total: [...counts.values()].reduce((a, b) => a + b, 0), byFunction },
+      detailEvents: reader.detailSummary(),
       inputLog: (({ stored, raw }) => ({ storedBytes: stored, rawBytes: raw }))(reader.inputLogSize()),
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,

@@ -13,6 +13,28 @@ import { fileKind } from './fileKind.js';
 import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
 import type { ImportInfo } from './traceWriter.js';
+import { keyframeMemory, readKeyframes, type KeyframeInfo } from './keyframes.js';
+
+/** Sizes and counts of the detail part of a trace (all zero for `--detail inputs`). */
+export interface DetailSummary {
+  readonly chunks: number;
+  readonly events: number;
+  /** Decoded and stored (compressed) sizes of the detail events. */
+  readonly rawBytes: number;
+  readonly storedBytes: number;
+  readonly keyframes: number;
+  /** Distinct memory pages stored for keyframes, and their compressed size. */
+  readonly pages: number;
+  readonly pageBytes: number;
+}
+
+/** One chunk of detail events, decompressed (instrument/detailEvents.ts encoding). */
+export interface DetailChunk {
+  readonly firstTime: bigint;
+  readonly endTime: bigint;
+  readonly eventCount: number;
+  readonly events: Uint8Array;
+}
 
 /** Everything about a recording except the input log itself. */
 export interface TraceSummary {
@@ -206,6 +228,67 @@ export class TraceReader {
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     return counts;
+  }
+
+  /** What the trace holds besides the input log: detail event chunks and keyframes. */
+  detailSummary(): DetailSummary {
+    return this.guard(() => {
+      const d = this.db
+        .prepare(
+          `SELECT count(*) AS chunks, coalesce(sum(event_count), 0) AS events, coalesce(sum(raw_size), 0) AS raw,
+             coalesce(sum(length(data)), 0) AS stored FROM detail_chunks`,
+        )
+        .get() as { chunks: number; events: number; raw: number; stored: number };
+      const k = this.db.prepare('SELECT count(*) AS n FROM keyframes').get() as { n: number };
+      const p = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM memory_pages').get() as {
+        n: number;
+        bytes: number;
+      };
+      return {
+        chunks: d.chunks,
+        events: d.events,
+        rawBytes: d.raw,
+        storedBytes: d.stored,
+        keyframes: k.n,
+        pages: p.n,
+        pageBytes: p.bytes,
+      };
+    });
+  }
+
+  /** Detail chunks in time order, decompressed, starting with the one that holds `fromTime`. */
+  *detailChunks(fromTime = 0n): Generator<DetailChunk> {
+    const rows = this.guard(
+      () =>
+        this.db
+          .prepare(
+            `SELECT chunk_index FROM detail_chunks WHERE end_time >= ? ORDER BY chunk_index`,
+          )
+          .all(fromTime) as { chunk_index: number }[],
+    );
+    const get = this.db.prepare('SELECT first_time, end_time, event_count, codec, data FROM detail_chunks WHERE chunk_index = ?').safeIntegers(true);
+    for (const { chunk_index } of rows) {
+      yield this.guard(() => {
+        const r = get.get(chunk_index) as { first_time: bigint; end_time: bigint; event_count: bigint; codec: string; data: Buffer };
+        const raw = r.codec === 'zstd' ? zlib.zstdDecompressSync(r.data) : r.data;
+        return {
+          firstTime: r.first_time,
+          endTime: r.end_time,
+          eventCount: Number(r.event_count),
+          events: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+        };
+      });
+    }
+  }
+
+  /** Keyframes in time order. */
+  keyframes(): KeyframeInfo[] {
+    return this.guard(() => readKeyframes(this.db));
+  }
+
+  /** The memory bytes stored for `keyframe`. */
+  keyframeMemory(keyframe: KeyframeInfo): Uint8Array {
+    return this.guard(() => keyframeMemory(this.db, keyframe));
   }
 
   /** Stored (compressed) bytes of the input log, and its decoded size. */

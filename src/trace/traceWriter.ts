@@ -17,6 +17,7 @@ import { fileKind } from './fileKind.js';
 import { encodeImportCall, type ImportCall, type MemoryWrite, type OutputBytes, type ParamType } from './inputLog.js';
 import { APPLICATION_ID, FORMAT_VERSION, SCHEMA_SQL } from './schema.js';
 import { WTRACE_VERSION } from './version.js';
+import { KeyframeWriter, type GlobalValue } from './keyframes.js';
 
 /** One function import of the recorded module. */
 export interface ImportInfo {
@@ -71,6 +72,10 @@ export class TraceWriter {
   private readonly paramsOf: (readonly ParamType[] | undefined)[] = [];
   private readonly counts: number[] = [];
   private readonly insertChunk: Database.Statement;
+  private readonly insertDetail: Database.Statement;
+  private readonly keyframes: KeyframeWriter;
+  private detailIndex = 0;
+  private detailEvents = 0;
   private chunkIndex = 0;
   private chunkFirstCall = 0;
   private chunkFirstTime: bigint | null = null;
@@ -92,6 +97,11 @@ export class TraceWriter {
       `INSERT INTO input_chunks (chunk_index, first_call, call_count, first_time, last_time, codec, raw_size, data)
        VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?)`,
     );
+    this.insertDetail = db.prepare(
+      `INSERT INTO detail_chunks (chunk_index, first_time, end_time, event_count, codec, raw_size, data)
+       VALUES (?, ?, ?, ?, 'zstd', ?, ?)`,
+    );
+    this.keyframes = new KeyframeWriter(db);
   }
 
   /**
@@ -164,6 +174,26 @@ export class TraceWriter {
    */
   flushIfOlderThan(minMs: number): void {
     if (this.callCount > this.chunkFirstCall && performance.now() - this.lastFlush >= minMs) this.flush();
+  }
+
+  /**
+   * Stores one chunk of detail events (instrument/detailEvents.ts encoding; copied and
+   * compressed here) covering instruction times [firstTime, endTime], committed on its own.
+   */
+  appendDetail(events: Uint8Array, firstTime: bigint, endTime: bigint, eventCount: number): void {
+    const data = zlib.zstdCompressSync(events, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } });
+    this.insertDetail.run(this.detailIndex++, firstTime, endTime, eventCount, events.length, data);
+    this.detailEvents += eventCount;
+  }
+
+  /** Stores the memory (and exported globals) at `time`; unchanged pages cost nothing. */
+  addKeyframe(time: bigint, memory: Uint8Array, globals: readonly GlobalValue[]): void {
+    this.keyframes.add(time, memory, globals);
+  }
+
+  /** Detail events stored so far. */
+  get detailEventCount(): number {
+    return this.detailEvents;
   }
 
   /** Commits the buffered calls as one chunk. */

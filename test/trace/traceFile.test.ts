@@ -116,4 +116,30 @@ describe('trace file', () => {
     fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
     expect(() => traceInfo(cut)).toThrow(TraceFormatError);
   });
+
+  it('stores detail chunks and keyframes, each distinct memory page once', () => {
+    const file = path.join(dir, 'd.wtrace');
+    const w = TraceWriter.create(file, { ...start, detail: 'full' });
+    const events = new Uint8Array(5000).map((_, i) => i % 251);
+    w.appendDetail(events, 0n, 999n, 100);
+    w.appendDetail(events.subarray(0, 10), 1000n, 1999n, 2);
+    const memory = new Uint8Array(4 * 65536);
+    w.addKeyframe(0n, memory, []);
+    memory[65536 * 2 + 7] = 1; // one page changes
+    w.addKeyframe(1500n, memory, [{ name: 'sp', value: 1024 }]);
+    w.finish({ outcome: 'exit', exitCode: 0, instructionCount: 2000n });
+
+    const r = TraceReader.open(file);
+    expect(r.detailSummary()).toMatchObject({ chunks: 2, events: 102, rawBytes: 5010, keyframes: 2, pages: 2 });
+    const chunks = [...r.detailChunks()];
+    expect(chunks.map((c) => [c.firstTime, c.endTime, c.eventCount])).toEqual([[0n, 999n, 100], [1000n, 1999n, 2]]);
+    expect(chunks[0].events).toEqual(events);
+    expect([...r.detailChunks(1500n)].map((c) => c.firstTime)).toEqual([1000n]);
+    const [k0, k1] = r.keyframes();
+    expect(k1).toMatchObject({ time: 1500n, memorySize: 4 * 65536, globals: [{ name: 'sp', value: 1024 }] });
+    expect(r.keyframeMemory(k0)).toEqual(new Uint8Array(4 * 65536));
+    expect(r.keyframeMemory(k1)).toEqual(memory);
+    expect(r.summary().instructionCount).toBe(2000n);
+    r.close();
+  });
 });
