@@ -1,0 +1,92 @@
+/**
+ * Takes the detail-event buffers an instrumented (`full`) module flushes and turns them into
+ * trace chunks and keyframes, honouring the user's bounds:
+ * - everything (default), with a keyframe every `keyframeEveryBytes` of events;
+ * - `window`: only chunks that overlap [from, to] in instruction time (whole chunks, so a little
+ *   more than asked at the edges);
+ * - `last`: a flight recorder keeping only the chunks covering the last N instructions before
+ *   the end, held in memory and written when the run ends.
+ * A keyframe is always written at the end (the final memory): with the old values that store
+ * events carry, a replay can walk back from it to any earlier time the chunks cover.
+ */
+import type { TraceWriter } from '../trace/index.js';
+
+export interface DetailBounds {
+  /** Keep events in [from, to] only. */
+  readonly window?: { readonly from: bigint; readonly to: bigint } | null;
+  /** Keep only the events of the last N executed instructions (flight recorder). */
+  readonly last?: bigint | null;
+  /** Raw event bytes between keyframes (default 64 MiB). */
+  readonly keyframeEveryBytes?: number;
+}
+
+/** What the recorder reads from the running instance. */
+export interface DetailSource {
+  /** Linear memory now (a view: copied by the keyframe writer's hashing and compression). */
+  memory(): Uint8Array;
+  /** Executed instructions now. */
+  now(): bigint;
+  /** Events in one flushed buffer. */
+  countEvents(events: Uint8Array): number;
+}
+
+interface HeldChunk {
+  readonly events: Uint8Array;
+  readonly firstTime: bigint;
+  readonly endTime: bigint;
+  readonly count: number;
+}
+
+/** Default keyframe spacing; see BENCHMARKS.md for the measurement behind it. */
+export const KEYFRAME_EVERY_BYTES = 64 << 20;
+
+export class DetailRecorder {
+  private nextFirstTime = 0n;
+  private bytesSinceKeyframe = 0;
+  private readonly ring: HeldChunk[] = [];
+
+  constructor(
+    private readonly writer: TraceWriter,
+    private readonly source: DetailSource,
+    private readonly bounds: DetailBounds = {},
+  ) {}
+
+  /** Call once the instance exists, before the program runs: the keyframe at time 0. */
+  start(): void {
+    if (this.keepsEverythingFromStart()) this.writer.addKeyframe(0n, this.source.memory(), []);
+  }
+
+  /** The sink for the instrumented module's flushes. `events` may be a view: used before returning. */
+  readonly sink = (events: Uint8Array): void => {
+    if (events.length === 0) return;
+    const endTime = this.source.now();
+    const chunk = { events, firstTime: this.nextFirstTime, endTime, count: this.source.countEvents(events) };
+    this.nextFirstTime = endTime;
+    const { window, last } = this.bounds;
+    if (last != null) return this.hold({ ...chunk, events: events.slice() }, last);
+    if (window != null && (endTime < window.from || chunk.firstTime > window.to)) return;
+    this.writer.appendDetail(events, chunk.firstTime, endTime, chunk.count);
+    this.bytesSinceKeyframe += events.length;
+    if (this.bytesSinceKeyframe >= (this.bounds.keyframeEveryBytes ?? KEYFRAME_EVERY_BYTES)) {
+      this.writer.addKeyframe(endTime, this.source.memory(), []);
+      this.bytesSinceKeyframe = 0;
+    }
+  };
+
+  /** After the run (and the final drain): writes held chunks and the final keyframe. */
+  finish(): void {
+    for (const c of this.ring) this.writer.appendDetail(c.events, c.firstTime, c.endTime, c.count);
+    this.ring.length = 0;
+    this.writer.addKeyframe(this.source.now(), this.source.memory(), []);
+  }
+
+  private keepsEverythingFromStart(): boolean {
+    return this.bounds.last == null && (this.bounds.window == null || this.bounds.window.from === 0n);
+  }
+
+  /** Flight recorder: keeps the newest chunks that still reach back N instructions. */
+  private hold(chunk: HeldChunk, last: bigint): void {
+    this.ring.push(chunk);
+    while (this.ring.length > 1 && chunk.endTime - this.ring[1].firstTime >= last) this.ring.shift();
+  }
+}
