@@ -120,6 +120,9 @@ export class TraceWriter {
     let db: Database.Database;
     try {
       db = new Database(file);
+      // No fsync anywhere: a trace must survive the recorder being killed, which needs only the
+      // OS to have the data (it has, once SQLite wrote it); surviving power loss is not a goal.
+      db.pragma('synchronous = OFF');
       db.pragma(`application_id = ${APPLICATION_ID}`);
     } catch (e) {
       throw new OutputError(`${file}: cannot write the trace file (${(e as Error).message})`, { cause: e });
@@ -130,7 +133,6 @@ export class TraceWriter {
     // input log then passes through the WAL.
     writeStart(db, start);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     return new TraceWriter(db, file, start.imports);
   }
 
