@@ -8,6 +8,7 @@ import { ExitCode, WtraceError } from '../errors.js';
 import { WTRACE_VERSION } from '../trace/version.js';
 import { registerInfo } from './infoCommand.js';
 import { registerInstrument } from './instrumentCommand.js';
+import { registerQuery } from './queryCommand.js';
 import { registerRecord } from './recordCommand.js';
 import { registerReplay } from './replayCommand.js';
 
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerInfo(program, setExit);
   registerReplay(program, setExit);
   registerInstrument(program, setExit);
+  registerQuery(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

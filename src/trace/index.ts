@@ -8,3 +8,4 @@ export { TraceFormatError, TraceVersionError } from './errors.js';
 export { fileKind, type FileKind } from './fileKind.js';
 export { WTRACE_VERSION } from './version.js';
 export { traceInfo, type TraceInfo } from './traceInfo.js';
+export { queryTrace, QueryError, type QueryResult, type QueryValue } from './query.js';
