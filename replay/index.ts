@@ -6,6 +6,9 @@ import { runOnWorker, workerUrl } from '../src/runtime/bigStackWorker.js';
 import type { VerifyResult } from './verify.js';
 
 export { verifyHere, type VerifyResult, type Divergence, type RunEnd } from './verify.js';
+export { diffHere, diffTraces } from './diff.js';
+export { formatDiff } from './diffText.js';
+export type * from './diffTypes.js';
 
 /** `verifyHere` on a worker thread with a large stack (deep recursion replays like it recorded). */
 export function verify(file: string, options: { stackSizeMb?: number } = {}): Promise<VerifyResult> {

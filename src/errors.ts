@@ -7,6 +7,8 @@
 /** Stable exit codes of the `wtrace` command itself (a recorded program's own code passes through). */
 export const ExitCode = {
   ok: 0,
+  /** `diff`: the two executions differ. */
+  different: 1,
   /** Bad command line: unknown option, missing argument, malformed value. */
   usage: 2,
   /** An input file is missing, unreadable, not Wasm, invalid, or uses an unsupported feature. */

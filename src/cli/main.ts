@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, WtraceError } from '../errors.js';
 import { WTRACE_VERSION } from '../trace/version.js';
+import { registerDiff } from './diffCommand.js';
 import { registerInfo } from './infoCommand.js';
 import { registerInstrument } from './instrumentCommand.js';
 import { registerQuery } from './queryCommand.js';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerReplay(program, setExit);
   registerInstrument(program, setExit);
   registerQuery(program, setExit);
+  registerDiff(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
