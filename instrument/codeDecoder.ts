@@ -40,7 +40,8 @@ export function decodeBody(bytes: Uint8Array, body: BodySpan): Instruction[] {
   return out;
 }
 
-function decodeInstruction(r: ByteReader): Instruction {
+/** Decodes the instruction at `r.offset` and moves past it. */
+export function decodeInstruction(r: ByteReader): Instruction {
   const offset = r.offset;
   const byte = r.u8();
   let info: OpcodeInfo | undefined;

@@ -5,10 +5,18 @@
  */
 import { ExitCode, WtraceError } from '../src/errors.js';
 import { addInstructionCounter, TIME_EXPORT } from './countInstructions.js';
+import { runtimeImports, type EventSink } from './detailRuntime.js';
+import { addDetailEvents } from './fullModule.js';
 import { decodePositions, type ModulePositions } from './positions.js';
 
 export { decodePositions, type FunctionPositions, type Instruction, type ModulePositions } from './positions.js';
 export { TIME_EXPORT } from './countInstructions.js';
+export { drain, runtimeImports, type EventSink } from './detailRuntime.js';
+export {
+  decodeDetailEvents, DetailEventDecodeError, EventKind, type CopyEvent, type DetailEvent, type EnterEvent,
+  type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent,
+} from './detailEvents.js';
+export { EVENTS_END_EXPORT, EVENTS_EXPORT } from './fullModule.js';
 
 /** How much the instrumented module reports. */
 export type DetailLevel = 'full' | 'inputs';
@@ -16,7 +24,8 @@ export type DetailLevel = 'full' | 'inputs';
 export interface InstrumentOptions {
   /**
    * `inputs` (default): only the executed-instruction count, exported as the i64 global
-   * `__wtrace_time`. `full`: detail events (not implemented yet).
+   * `__wtrace_time`. `full`: the same count plus detail events (stores, memory.grow/fill/copy/
+   * init, global.set, function entry and exit) streamed to a sink; see docs/instrumentation.md.
    */
   readonly detail?: DetailLevel;
   /** Names the input in error messages (a file name); default `module`. */
@@ -37,33 +46,28 @@ export interface InstrumentedModule {
   /** The original module's functions with their instructions at their original offsets. */
   readonly positions: ModulePositions;
   /**
-   * Imports the instrumented module needs besides the program's own, with events discarded.
-   * Merge them into the import object: `{ ...programImports, ...runtimeImports() }`.
-   * Empty for `inputs`.
+   * Imports the instrumented module needs besides the program's own. Merge them into the import
+   * object: `{ ...programImports, ...runtimeImports(sink) }`. Empty for `inputs`. For `full`,
+   * events go to `sink` once `drain(instance)` has bound the instance (call it right after
+   * instantiating and again at the end); without a sink they are discarded.
    */
-  runtimeImports(): WebAssembly.Imports;
-}
-
-/** A requested capability exists in the API but is not built yet. */
-export class NotYetImplementedError extends WtraceError {
-  constructor(message: string) {
-    super('not-yet-implemented', message, ExitCode.usage);
-  }
+  runtimeImports(sink?: EventSink): WebAssembly.Imports;
 }
 
 /**
  * Instruments `wasm` (the original module's bytes, which are not modified). Throws
- * `UnsupportedWasmError` listing every unsupported instruction with its function and offset,
- * and `NotYetImplementedError` for `detail: 'full'`. It does not validate the module: V8 does
+ * `UnsupportedWasmError` listing every unsupported instruction with its function and offset
+ * (for `full` also multi-memory and memory64 modules). It does not validate the module: V8 does
  * that when the result is compiled, and an invalid input gives an invalid output.
  */
 export async function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): Promise<InstrumentedModule> {
   const detail = options.detail ?? 'inputs';
   const source = options.source ?? 'module';
-  if (detail === 'full') {
-    throw new NotYetImplementedError(`${source}: detail 'full' is not implemented yet (TODO(#3)); use detail 'inputs'`);
-  }
   const positions = decodePositions(wasm, source);
+  if (detail === 'full') {
+    const bytes = addDetailEvents(wasm, positions, source);
+    return { bytes, detail, timeExport: TIME_EXPORT, positions, runtimeImports: (sink?: EventSink) => runtimeImports(sink) };
+  }
   const bytes = addInstructionCounter(wasm, positions, source);
   return { bytes, detail, timeExport: TIME_EXPORT, positions, runtimeImports: () => ({}) };
 }

@@ -47,9 +47,47 @@ export interface CounterSlots {
   readonly global: number;
 }
 
+/**
+ * The time of the instruction being emitted, as the instrumented code can compute it: the
+ * count up to and including that instruction is `T + c + pending` (`c` only when `dirty`;
+ * otherwise `c` is certainly zero there).
+ */
+export interface InstructionTime {
+  readonly pending: number;
+  readonly dirty: boolean;
+}
+
+/**
+ * Lets detail mode weave its own code around each original instruction (`detailEmitter.ts`).
+ * `before` runs for reachable instructions only, before the counter's own code for that
+ * instruction (which is stack-neutral); `after` right after the instruction's bytes. `copy`
+ * writes the instruction itself (for every instruction, dead code included).
+ */
+export interface InstructionHooks {
+  before(ins: Instruction, time: InstructionTime, exits: ExitKind): void;
+  after(ins: Instruction): void;
+  copy(ins: Instruction, out: ByteWriter): void;
+}
+
+/**
+ * Whether a reachable instruction leaves the function normally: `always` (return, the final
+ * `end`, a `br` to the function's label, tail calls), `never`, or for `br_if`/`br_table` the
+ * labels (by position) that name the function's label.
+ */
+export type ExitKind = { readonly kind: 'always' | 'never' } | { readonly kind: 'labels'; readonly toFunction: readonly boolean[] };
+
+const NEVER: ExitKind = { kind: 'never' };
+const ALWAYS: ExitKind = { kind: 'always' };
+
 /** Emits the instruction sequence of one body with the counter woven in. */
-export function emitCountedCode(bytes: Uint8Array, instructions: readonly Instruction[], slots: CounterSlots, out: ByteWriter): void {
-  new CounterEmitter(bytes, slots, out).run(instructions);
+export function emitCountedCode(
+  bytes: Uint8Array,
+  instructions: readonly Instruction[],
+  slots: CounterSlots,
+  out: ByteWriter,
+  hooks?: InstructionHooks,
+): void {
+  new CounterEmitter(bytes, slots, out, hooks).run(instructions);
 }
 
 class CounterEmitter {
@@ -67,15 +105,20 @@ class CounterEmitter {
     private readonly bytes: Uint8Array,
     private readonly slots: CounterSlots,
     private readonly out: ByteWriter,
+    private readonly hooks?: InstructionHooks,
   ) {}
 
   run(instructions: readonly Instruction[]): void {
-    for (const ins of instructions) this.step(ins);
+    for (const ins of instructions) {
+      this.step(ins);
+      this.hooks?.after(ins);
+    }
   }
 
   private step(ins: Instruction): void {
     const counts = this.reachable;
     if (counts) this.pending++;
+    if (counts && this.hooks) this.hooks.before(ins, { pending: this.pending, dirty: this.counterDirty }, this.exitKind(ins));
     switch (ins.name) {
       case 'block':
       case 'try':
@@ -154,6 +197,29 @@ class CounterEmitter {
     this.counterDirty = true;
   }
 
+  /** How `ins` leaves the function (see `ExitKind`); no side effects. */
+  private exitKind(ins: Instruction): ExitKind {
+    switch (ins.name) {
+      case 'return':
+      case 'return_call':
+      case 'return_call_indirect':
+        return ALWAYS;
+      case 'end':
+        return this.frames.length === 1 ? ALWAYS : NEVER;
+      case 'br':
+        return ins.index === this.frames.length - 1 ? ALWAYS : NEVER;
+      case 'br_if':
+        return ins.index === this.frames.length - 1 ? { kind: 'labels', toFunction: [true] } : NEVER;
+      case 'br_table': {
+        const toFunction = ins.labels!.map((l) => l === this.frames.length - 1);
+        if (toFunction.every((x) => x)) return ALWAYS;
+        return toFunction.some((x) => x) ? { kind: 'labels', toFunction } : NEVER;
+      }
+      default:
+        return NEVER;
+    }
+  }
+
   private top(): Frame {
     return this.frames[this.frames.length - 1];
   }
@@ -167,7 +233,8 @@ class CounterEmitter {
   }
 
   private copy(ins: Instruction): void {
-    this.out.bytes(this.bytes.subarray(ins.offset, ins.end));
+    if (this.hooks) this.hooks.copy(ins, this.out);
+    else this.out.bytes(this.bytes.subarray(ins.offset, ins.end));
   }
 
   /** Adds the region's pending count to `c` (only on reachable code). */

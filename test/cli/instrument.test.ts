@@ -15,12 +15,18 @@ describe('wtrace instrument', () => {
     expect(plain([out, 'a', 'b'])).toEqual(plain([fixture('args_env'), 'a', 'b']));
   });
 
-  it('refuses a file that is not Wasm, and says --detail full is not there yet', () => {
+  it('refuses a file that is not Wasm', () => {
     const bad = wtrace(['instrument', 'README.md', '-o', path.join(tempDir(), 'x.wasm')]);
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/README\.md: not a WebAssembly module/);
-    const full = wtrace(['instrument', fixture('exit_code'), '-o', path.join(tempDir(), 'y.wasm'), '--detail', 'full']);
-    expect(full.status).toBe(2);
-    expect(full.stderr).toMatch(/not implemented yet/);
+  });
+
+  it('writes a full-detail module with its event memory and flush import', () => {
+    const out = path.join(tempDir(), 'exit_code.wasm');
+    expect(wtrace(['instrument', fixture('exit_code'), '-o', out, '--detail', 'full']).status).toBe(0);
+    const module = new WebAssembly.Module(fs.readFileSync(out));
+    const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+    expect(exports).toEqual(expect.arrayContaining(['__wtrace_time', '__wtrace_events']));
+    expect(WebAssembly.Module.imports(module)).toContainEqual({ module: 'wtrace', name: 'flush', kind: 'function' });
   });
 });

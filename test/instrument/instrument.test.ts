@@ -1,6 +1,6 @@
 /** The `instrument()` entry point: its result's shape and its typed errors. */
 import { describe, expect, it } from 'vitest';
-import { instrument, NotYetImplementedError, TIME_EXPORT } from '../../instrument/index.js';
+import { decodeDetailEvents, drain, instrument, TIME_EXPORT } from '../../instrument/index.js';
 import { UnsupportedWasmError } from '../../src/errors.js';
 
 /** (module (func (export "f") (result i32) i32.const 7)), optionally with a global export named `exportName`. */
@@ -46,8 +46,24 @@ describe('instrument()', () => {
     await expect(instrument(tinyModule(TIME_EXPORT), { source: 'taken.wasm' })).rejects.toThrow(/taken\.wasm.*__wtrace_time/);
   });
 
-  it('says clearly that detail full is not there yet', async () => {
-    await expect(instrument(tinyModule(), { detail: 'full' })).rejects.toThrow(NotYetImplementedError);
+  it('detail full: counts like inputs and logs entry and exit', async () => {
+    const result = await instrument(tinyModule(), { detail: 'full' });
+    expect(result.detail).toBe('full');
+    const chunks: Uint8Array[] = [];
+    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e) => void chunks.push(e.slice())));
+    drain(instance);
+    expect((instance.exports.f as () => number)()).toBe(7);
+    drain(instance);
+    expect((instance.exports[TIME_EXPORT] as WebAssembly.Global).value).toBe(2n);
+    const events = decodeDetailEvents(Buffer.concat(chunks));
+    expect(events).toEqual([
+      { kind: 'enter', func: 0, pc: 31, time: 0n },
+      { kind: 'exit', func: 0, pc: 33, time: 2n },
+    ]);
+  });
+
+  it('detail full: refuses a module exporting a name wtrace needs', async () => {
+    await expect(instrument(tinyModule('__wtrace_events'), { detail: 'full' })).rejects.toThrow(/__wtrace_events/);
   });
 
   it('names the input when the bytes are not Wasm', async () => {

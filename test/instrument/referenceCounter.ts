@@ -3,7 +3,10 @@
  * docs/instrumentation.md, written independently of the rewriter (`timeCounter.ts`): it steps a
  * pc through the original instructions one at a time. Integer i32 code only: constants,
  * arithmetic and comparisons, locals, i32 globals, block/loop/if/else, br/br_if/br_table,
- * return, call (imports too), drop, select, nop, unreachable. Anything else throws.
+ * return, call (imports too), drop, select, nop, unreachable; with `options.memory`, also
+ * i32.load/load8_u/store/store8, memory.size/grow/fill/copy. Anything else throws.
+ * `options.onEvent` sees what detail mode `full` logs, with the count at that instruction:
+ * entries and normal exits of functions, stores, memory.grow/fill/copy, global.set.
  */
 import type { ModulePositions } from '../../instrument/positions.js';
 import type { Instruction } from '../../instrument/codeDecoder.js';
@@ -35,14 +38,40 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
   'i32.rem_u': (a, b) => ((a >>> 0) % (b >>> 0)) | 0, 'i32.shl': (a, b) => a << b,
 };
 
+/** What detail mode `full` should log at one executed instruction (see `runReference`). */
+export interface ReferenceEvent {
+  readonly kind: 'enter' | 'exit' | 'store' | 'grow' | 'fill' | 'copy' | 'globalSet';
+  readonly pc: number;
+  readonly count: number;
+  /** enter/exit: the function; store: the effective address; fill/copy: the destination. */
+  readonly detail: number;
+}
+
+export interface ReferenceOptions {
+  /** The initial linear memory (copied); enables the memory instructions. */
+  readonly memory?: Uint8Array;
+  /** The memory's maximum in pages (default 65536). */
+  readonly maxPages?: number;
+  /** Initial values of globals by index. */
+  readonly globals?: readonly number[];
+  readonly onEvent?: (e: ReferenceEvent) => void;
+}
+
 export function runReference(
   bytes: Uint8Array,
   positions: ModulePositions,
   funcIndex: number,
   args: number[],
+  options: ReferenceOptions = {},
 ): ReferenceRun {
   const { layout } = positions;
-  const globals: number[] = [];
+  const globals: number[] = [...(options.globals ?? [])];
+  let memory = options.memory ? options.memory.slice() : new Uint8Array(0);
+  const view = () => new DataView(memory.buffer);
+  const onEvent = options.onEvent ?? (() => {});
+  const bounds = (address: number, n: number) => {
+    if (address + n > memory.length) throw new Trap('out of bounds');
+  };
   const importCalls: { func: number; count: number }[] = [];
   let count = 0;
   const byIndex = new Map(positions.functions.map((f) => [f.funcIndex, f]));
@@ -72,6 +101,7 @@ export function runReference(
     const stack: number[] = [];
     const labels: Label[] = [{ kind: 'function', pc: code.length - 1, height: 0, arity: fn.body.resultCount }];
     const pop = () => stack.pop()!;
+    onEvent({ kind: 'enter', pc: code[0].offset, count, detail: index });
     const branch = (depth: number): number | 'return' => {
       const label = labels[labels.length - 1 - depth];
       if (label.kind === 'function') return 'return';
@@ -108,7 +138,41 @@ export function runReference(
       } else if (n === 'global.get') {
         stack.push(globals[ins.index] ?? 0);
       } else if (n === 'global.set') {
+        onEvent({ kind: 'globalSet', pc: ins.offset, count, detail: ins.index });
         globals[ins.index] = pop();
+      } else if (n === 'i32.load' || n === 'i32.load8_u') {
+        const address = (pop() >>> 0) + ins.memoryOffset!;
+        bounds(address, n === 'i32.load' ? 4 : 1);
+        stack.push(n === 'i32.load' ? view().getInt32(address, true) : memory[address]);
+      } else if (n === 'i32.store' || n === 'i32.store8') {
+        const value = pop();
+        const address = (pop() >>> 0) + ins.memoryOffset!;
+        bounds(address, n === 'i32.store' ? 4 : 1);
+        onEvent({ kind: 'store', pc: ins.offset, count, detail: address });
+        if (n === 'i32.store') view().setInt32(address, value, true);
+        else memory[address] = value & 0xff;
+      } else if (n === 'memory.size') {
+        stack.push(memory.length / 65536);
+      } else if (n === 'memory.grow') {
+        const delta = pop() >>> 0;
+        const old = memory.length / 65536;
+        onEvent({ kind: 'grow', pc: ins.offset, count, detail: delta });
+        if (old + delta > (options.maxPages ?? 65536)) stack.push(-1);
+        else {
+          const next = new Uint8Array((old + delta) * 65536);
+          next.set(memory);
+          memory = next;
+          stack.push(old);
+        }
+      } else if (n === 'memory.fill' || n === 'memory.copy') {
+        const size = pop() >>> 0;
+        const x = pop();
+        const dest = pop() >>> 0;
+        bounds(dest, size);
+        if (n === 'memory.copy') bounds(x >>> 0, size);
+        onEvent({ kind: n === 'memory.fill' ? 'fill' : 'copy', pc: ins.offset, count, detail: dest });
+        if (n === 'memory.fill') memory.fill(x & 0xff, dest, dest + size);
+        else memory.copyWithin(dest, x >>> 0, (x >>> 0) + size);
       } else if (n === 'drop') {
         pop();
       } else if (n === 'select') {
@@ -155,7 +219,10 @@ export function runReference(
       } else {
         throw new Error(`reference interpreter: ${n} is not supported`);
       }
-      if (next === 'return') return stack.slice(stack.length - fn.body.resultCount);
+      if (next === 'return') {
+        onEvent({ kind: 'exit', pc: ins.offset, count, detail: index });
+        return stack.slice(stack.length - fn.body.resultCount);
+      }
       pc = next;
     }
   };

@@ -1,8 +1,8 @@
 /**
  * Instrumenting changes no behaviour: every module of the WebAssembly core spec tests runs
- * twice, original and instrumented (`instrument(bytes, { detail: 'inputs' })`), in two separate
- * worlds, and every module, register, assert_return, assert_trap, assert_exhaustion, action,
- * assert_unlinkable and assert_uninstantiable command must have the same outcome in both,
+ * three times, original and instrumented in both detail modes (`instrument(bytes, { detail })`,
+ * `inputs` and `full`), in three separate worlds, and every module, register, assert_return, assert_trap, assert_exhaustion, action,
+ * assert_unlinkable and assert_uninstantiable command must have the same outcome in all three,
  * bit for bit (results are read as bytes through a driver module, see invokeDriver.ts).
  * As a guard against a harness that compares two identical failures, the original world must
  * also do what each assertion says in kind: return for assert_return, trap for assert_trap.
@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { instrument } from '../../instrument/index.js';
+import { instrument, runtimeImports, type DetailLevel } from '../../instrument/index.js';
 import { SpecWorld } from './specWorld.js';
 import type { WastCommand, WastScript } from './wastJson.js';
 
@@ -57,18 +57,21 @@ async function runScript(file: string): Promise<string[]> {
   }
 }
 
+const MODES: readonly DetailLevel[] = ['inputs', 'full'];
+
 async function compareWorlds(commands: readonly WastCommand[], dir: string): Promise<string[]> {
   const original = new SpecWorld();
-  const instrumented = new SpecWorld();
+  // `full` modules import the wtrace runtime (events discarded: behaviour is what is compared here).
+  const worlds = MODES.map((mode) => ({ mode, world: new SpecWorld(mode === 'full' ? runtimeImports() : {}) }));
   const problems: string[] = [];
-  const differ = (line: number, what: string, a: string, b: string) => {
-    if (a !== b) problems.push(`line ${line} ${what}: original ${a} / instrumented ${b}`);
+  const differ = (line: number, what: string, a: string, b: string, mode: DetailLevel) => {
+    if (a !== b) problems.push(`line ${line} ${what}: original ${a} / ${mode} ${b}`);
   };
-  const instrumentedBytes = async (bytes: Uint8Array, line: number) => {
+  const instrumentedBytes = async (bytes: Uint8Array, line: number, detail: DetailLevel) => {
     try {
-      return (await instrument(bytes, { detail: 'inputs' })).bytes;
+      return (await instrument(bytes, { detail })).bytes;
     } catch (e) {
-      problems.push(`line ${line}: instrument() failed: ${String(e)}`);
+      problems.push(`line ${line}: instrument(${detail}) failed: ${String(e)}`);
       return bytes;
     }
   };
@@ -80,8 +83,9 @@ async function compareWorlds(commands: readonly WastCommand[], dir: string): Pro
         const bytes = fs.readFileSync(path.join(dir, c.filename));
         const name = c.type === 'module' ? c.name : undefined;
         const a = original.instantiate(bytes, name);
-        const b = instrumented.instantiate(await instrumentedBytes(bytes, c.line), name);
-        differ(c.line, c.type, a, b);
+        for (const { mode, world } of worlds) {
+          differ(c.line, c.type, a, world.instantiate(await instrumentedBytes(bytes, c.line, mode), name), mode);
+        }
         if (c.type === 'module') {
           totals.modules++;
           if (a !== 'ok') problems.push(`line ${c.line}: harness: original module failed: ${a}`);
@@ -93,7 +97,7 @@ async function compareWorlds(commands: readonly WastCommand[], dir: string): Pro
       }
       case 'register':
         original.register(c.as, c.name);
-        instrumented.register(c.as, c.name);
+        for (const { world } of worlds) world.register(c.as, c.name);
         break;
       case 'assert_return':
       case 'assert_trap':
@@ -101,8 +105,7 @@ async function compareWorlds(commands: readonly WastCommand[], dir: string): Pro
       case 'action': {
         const types = (c.expected ?? []).map((v) => v.type);
         const a = original.perform(c.action, types);
-        const b = instrumented.perform(c.action, types);
-        differ(c.line, `${c.type} ${c.action.field}`, a, b);
+        for (const { mode, world } of worlds) differ(c.line, `${c.type} ${c.action.field}`, a, world.perform(c.action, types), mode);
         totals.assertions++;
         if (c.type === 'assert_return') totals.returns++;
         if (c.type === 'assert_trap') totals.traps++;

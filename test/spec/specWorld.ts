@@ -24,7 +24,9 @@ export class SpecWorld {
   /** Driver instances by signature key, then by target function. */
   private readonly drivers = new Map<string, WeakMap<Function, WebAssembly.Instance>>();
 
-  constructor() {
+  /** `runtime`: extra host modules by name (the `wtrace` runtime imports of detail `full`). */
+  constructor(runtime: WebAssembly.Imports = {}) {
+    for (const [name, exports] of Object.entries(runtime)) this.registry.set(name, exports as WebAssembly.Exports);
     const f64 = (v: number) => new WebAssembly.Global({ value: 'f64', mutable: false }, v);
     const noop = () => {};
     this.registry.set('spectest', {

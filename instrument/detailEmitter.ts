@@ -1,0 +1,478 @@
+/**
+ * Detail mode `full`, per function: the code that appends detail events (detailEvents.ts) to
+ * wtrace's event memory, woven around the original instructions by the counter's hooks
+ * (timeCounter.ts). Every original instruction keeps its bytes, except that function indices
+ * (`call`, `return_call`, `ref.func`) are shifted past the one added import (fullModule.ts).
+ *
+ * An event is written at the buffer's end pointer `P` (a global) and committed by advancing
+ * `P`; a store's old value is loaded with the store's own memarg first, so a store that traps
+ * traps on that load, identically, before anything is committed. The fast path checks
+ * `P > LIMIT` (room for any fixed-size event) and otherwise calls the module's `reserve`
+ * helper, which flushes the buffer to JS or grows the event memory.
+ */
+import { ByteWriter } from './byteWriter.js';
+import type { Instruction } from './codeDecoder.js';
+import { EventKind, HEADER_SIZE, storeKind } from './detailEvents.js';
+import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
+
+// Opcodes used by the emitted code.
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const GLOBAL_GET = 0x23;
+const GLOBAL_SET = 0x24;
+const I32_CONST = 0x41;
+const I64_CONST = 0x42;
+const I64_ADD = 0x7c;
+const I32_ADD = 0x6a;
+const I32_GT_U = 0x4b;
+const I32_NE = 0x47;
+const I32_EQ = 0x46;
+const I32_GE_U = 0x4f;
+const I32_OR = 0x72;
+const I64_LE_U = 0x58;
+const I64_SHL = 0x86;
+const I64_EXTEND_I32_U = 0xad;
+const IF = 0x04;
+const ELSE = 0x05;
+const END = 0x0b;
+const VOID = 0x40;
+const CALL = 0x10;
+const MEMORY_SIZE = 0x3f;
+
+/** Value types as their binary bytes. */
+export const ValType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+
+/** Where a function's counter, scratch locals and the module's event machinery live. */
+export interface DetailSlots {
+  /** Original index of the function being emitted (reported in enter/exit events). */
+  readonly funcIndex: number;
+  /** First added local: the counter `c` (i64). */
+  readonly local: number;
+  /** The scratch locals after it (`scratchLocals`). */
+  readonly scratch: ScratchLocals;
+  /** The time global `T`. */
+  readonly timeGlobal: number;
+  /** The event buffer's end pointer `P` (i32). */
+  readonly endGlobal: number;
+  /** `P` above this needs the slow path (i32, unsigned). */
+  readonly limitGlobal: number;
+  /** New index of the `reserve(n: i32) -> i32` helper. */
+  readonly reserveFunc: number;
+  /** Index of wtrace's event memory (= number of original memories). */
+  readonly eventMemory: number;
+  /** Value type byte of every global by index (imports first); reference types as their first byte. */
+  readonly globalTypes: readonly number[];
+  /** Number of imported functions in the original module: indices at or above shift by one. */
+  readonly importedFunctionCount: number;
+}
+
+/** Indices of a function's scratch locals (-1: not declared, the function does not need it). */
+export interface ScratchLocals {
+  /** i32: the event's address in the event memory. */
+  readonly p: number;
+  /** i32 scratch: an address or destination; a value or condition; a size. */
+  readonly a: number;
+  readonly b: number;
+  readonly x: number;
+  readonly i64: number;
+  readonly f32: number;
+  readonly f64: number;
+  readonly v128: number;
+}
+
+/** The scratch local for a value type (i32 values use `b`). */
+function scratchFor(slots: DetailSlots, type: number): number {
+  const s = slots.scratch;
+  const local = type === ValType.i32 ? s.b : type === ValType.i64 ? s.i64 : type === ValType.f32 ? s.f32
+    : type === ValType.f64 ? s.f64 : type === ValType.v128 ? s.v128 : -1;
+  if (local < 0) throw new Error(`no scratch local for type 0x${type.toString(16)}`);
+  return local;
+}
+
+const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.f64, ValType.v128]);
+
+/**
+ * Chooses the scratch locals one function needs, numbered from `first` (just after the counter),
+ * and their declarations as (count, type) groups. Only what is needed: every extra local costs a
+ * stack slot in V8's baseline tier (Liftoff), and deep recursion feels that.
+ */
+export function scratchLocals(instructions: readonly Instruction[], globalTypes: readonly number[], first: number): { locals: ScratchLocals; decls: number[][] } {
+  const need = new Set<string>(['p']);
+  const value = (type: number) => need.add(type === ValType.i32 ? 'b' : type === ValType.i64 ? 'i64' : type === ValType.f32 ? 'f32' : type === ValType.f64 ? 'f64' : 'v128');
+  for (const ins of instructions) {
+    const store = STORES.get(ins.code);
+    if (store) {
+      need.add('a');
+      value(store.type);
+    } else if (ins.code === CODE_GLOBAL_SET) {
+      if (NUMERIC.has(globalTypes[ins.index])) value(globalTypes[ins.index]);
+    } else if (ins.code === CODE_MEMORY_GROW) {
+      need.add('a').add('b');
+    } else if (ins.code === CODE_MEMORY_FILL || ins.code === CODE_MEMORY_COPY || ins.code === CODE_MEMORY_INIT) {
+      need.add('a').add('b').add('x');
+    } else if (ins.name === 'br_if' || ins.name === 'br_table') {
+      need.add('b');
+    }
+  }
+  const order: [keyof ScratchLocals, number][] = [
+    ['p', ValType.i32], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
+    ['i64', ValType.i64], ['f32', ValType.f32], ['f64', ValType.f64], ['v128', ValType.v128],
+  ];
+  const locals: Record<string, number> = {};
+  const decls: number[][] = [];
+  let next = first;
+  for (const [name, type] of order) {
+    if (need.has(name)) {
+      locals[name] = next++;
+      decls.push([1, type]);
+    } else {
+      locals[name] = -1;
+    }
+  }
+  return { locals: locals as unknown as ScratchLocals, decls };
+}
+
+interface StoreShape {
+  /** Bytes the store writes. */
+  readonly width: number;
+  /** Type of the stored operand. */
+  readonly type: number;
+  /** Opcode bytes of a load of `width` bytes that yields an integer of the same bytes, and the matching store. */
+  readonly oldLoad: readonly number[];
+  readonly oldStore: readonly number[];
+  /** Lane stores carry a lane byte after the memarg. */
+  readonly lane: boolean;
+}
+
+const OLD: Record<number, { load: number[]; store: number[] }> = {
+  1: { load: [0x2d], store: [0x3a] }, // i32.load8_u / i32.store8
+  2: { load: [0x2f], store: [0x3b] }, // i32.load16_u / i32.store16
+  4: { load: [0x28], store: [0x36] }, // i32.load / i32.store
+  8: { load: [0x29], store: [0x37] }, // i64.load / i64.store
+  16: { load: [0xfd, 0x00], store: [0xfd, 0x0b] }, // v128.load / v128.store
+};
+
+function shape(width: number, type: number, lane = false): StoreShape {
+  return { width, type, oldLoad: OLD[width].load, oldStore: OLD[width].store, lane };
+}
+
+/** Store instructions by `Instruction.code`. */
+const STORES: ReadonlyMap<number, StoreShape> = new Map([
+  [0x36, shape(4, ValType.i32)], // i32.store
+  [0x37, shape(8, ValType.i64)], // i64.store
+  [0x38, shape(4, ValType.f32)], // f32.store
+  [0x39, shape(8, ValType.f64)], // f64.store
+  [0x3a, shape(1, ValType.i32)], // i32.store8
+  [0x3b, shape(2, ValType.i32)], // i32.store16
+  [0x3c, shape(1, ValType.i64)], // i64.store8
+  [0x3d, shape(2, ValType.i64)], // i64.store16
+  [0x3e, shape(4, ValType.i64)], // i64.store32
+  [0xfd000b, shape(16, ValType.v128)], // v128.store
+  [0xfd0058, shape(1, ValType.v128, true)], // v128.store8_lane
+  [0xfd0059, shape(2, ValType.v128, true)],
+  [0xfd005a, shape(4, ValType.v128, true)],
+  [0xfd005b, shape(8, ValType.v128, true)],
+]);
+
+const CODE_MEMORY_GROW = 0x40;
+const CODE_MEMORY_INIT = 0xfc08;
+const CODE_MEMORY_COPY = 0xfc0a;
+const CODE_MEMORY_FILL = 0xfc0b;
+const CODE_GLOBAL_SET = 0x24;
+
+/** The hooks that weave detail events into one function body. */
+export class DetailEmitter implements InstructionHooks {
+  private readonly p: number;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly x: number;
+  /** Set by `before` for instructions whose event is completed in `after`. */
+  private post: (() => void) | undefined;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly slots: DetailSlots,
+    private readonly out: ByteWriter,
+  ) {
+    ({ p: this.p, a: this.a, b: this.b, x: this.x } = slots.scratch);
+  }
+
+  /** The `enter` event, emitted before the body's first instruction (`c` is zero there). */
+  enter(firstPc: number): void {
+    this.fixedEvent(EventKind.enter, firstPc, { pending: 0, dirty: false }, HEADER_SIZE + 4, () => {
+      this.getP().i32c(this.slots.funcIndex).i32Store(HEADER_SIZE);
+    });
+  }
+
+  before(ins: Instruction, time: InstructionTime, exits: ExitKind): void {
+    this.post = undefined;
+    if (exits.kind === 'always') this.exit(ins, time);
+    else if (exits.kind === 'labels') this.conditionalExit(ins, time, exits.toFunction);
+    const store = STORES.get(ins.code);
+    if (store) this.store(ins, store, time);
+    else if (ins.code === CODE_GLOBAL_SET) this.globalSet(ins, time);
+    else if (ins.code === CODE_MEMORY_GROW) this.grow(ins, time);
+    else if (ins.code === CODE_MEMORY_FILL || ins.code === CODE_MEMORY_COPY || ins.code === CODE_MEMORY_INIT) this.bulk(ins, time);
+  }
+
+  after(_ins: Instruction): void {
+    const post = this.post;
+    this.post = undefined;
+    post?.();
+  }
+
+  /** Copies the instruction, shifting defined-function indices past the added import. */
+  copy(ins: Instruction, out: ByteWriter): void {
+    const op = this.bytes[ins.offset];
+    const shifts = (op === 0x10 || op === 0x12 || op === 0xd2) && ins.index >= this.slots.importedFunctionCount;
+    if (shifts) out.u8(op).u32(ins.index + 1);
+    else out.bytes(this.bytes.subarray(ins.offset, ins.end));
+  }
+
+  // --- events ---------------------------------------------------------------------------
+
+  private exit(ins: Instruction, time: InstructionTime): void {
+    this.fixedEvent(EventKind.exit, ins.offset, time, HEADER_SIZE + 4, () => {
+      this.getP().i32c(this.slots.funcIndex).i32Store(HEADER_SIZE);
+    });
+  }
+
+  /** `br_if` / `br_table` that may leave the function: log `exit` only when it does. */
+  private conditionalExit(ins: Instruction, time: InstructionTime, toFunction: readonly boolean[]): void {
+    const { out } = this;
+    out.u8(LOCAL_SET).u32(this.b);
+    if (ins.name === 'br_if') {
+      out.u8(LOCAL_GET).u32(this.b);
+    } else {
+      // br_table: the index selects label j (< n) or the default (index >= n).
+      const n = toFunction.length - 1;
+      let terms = 0;
+      toFunction.forEach((yes, j) => {
+        if (!yes) return;
+        out.u8(LOCAL_GET).u32(this.b).u8(I32_CONST).s64(BigInt(j < n ? j : n)).u8(j < n ? I32_EQ : I32_GE_U);
+        if (terms++ > 0) out.u8(I32_OR);
+      });
+    }
+    out.u8(IF).u8(VOID);
+    this.exit(ins, time);
+    out.u8(END);
+    out.u8(LOCAL_GET).u32(this.b);
+  }
+
+  private store(ins: Instruction, s: StoreShape, time: InstructionTime): void {
+    const { out } = this;
+    const value = scratchFor(this.slots, s.type);
+    const memarg = this.memargBytes(ins, s.lane);
+    const memoryOffset = ins.memoryOffset ?? 0;
+    out.u8(LOCAL_SET).u32(value).u8(LOCAL_SET).u32(this.a);
+    this.fixedEvent(storeKind(s.width), ins.offset, time, HEADER_SIZE + 4 + 2 * s.width, () => {
+      // effective address (cannot wrap: the old-value load below traps first if it would)
+      this.getP().get(this.a);
+      if (memoryOffset !== 0) this.i32c(memoryOffset).op(I32_ADD);
+      this.i32Store(HEADER_SIZE);
+      // old bytes: the store's own memarg, so an out-of-bounds store traps here, identically
+      this.getP().get(this.a);
+      out.bytes(new Uint8Array(s.oldLoad)).bytes(memarg.address);
+      out.bytes(new Uint8Array(s.oldStore));
+      this.eventMemarg(HEADER_SIZE + 4);
+      // new bytes: the original opcode into the event memory
+      this.getP().get(value);
+      out.bytes(this.bytes.subarray(ins.offset, memarg.start));
+      this.eventMemarg(HEADER_SIZE + 4 + s.width);
+      if (s.lane) out.u8(this.bytes[ins.end - 1]);
+    });
+    out.u8(LOCAL_GET).u32(this.a).u8(LOCAL_GET).u32(value);
+  }
+
+  private globalSet(ins: Instruction, time: InstructionTime): void {
+    const type = this.slots.globalTypes[ins.index];
+    const width = ({ [ValType.i32]: 4, [ValType.f32]: 4, [ValType.i64]: 8, [ValType.f64]: 8, [ValType.v128]: 16 } as Record<number, number>)[type] ?? 0;
+    const value = width > 0 ? scratchFor(this.slots, type) : -1;
+    if (width > 0) this.out.u8(LOCAL_SET).u32(value);
+    this.fixedEvent(EventKind.globalSet, ins.offset, time, HEADER_SIZE + 5 + 2 * width, () => {
+      this.getP().i32c(ins.index).i32Store(HEADER_SIZE);
+      this.getP().i32c(width).op(0x3a).eventMemarg(HEADER_SIZE + 4); // i32.store8
+      if (width === 0) return;
+      const store = typedStore(type);
+      this.getP().out.u8(GLOBAL_GET).u32(ins.index);
+      this.out.bytes(new Uint8Array(store));
+      this.eventMemarg(HEADER_SIZE + 5);
+      this.getP().get(value);
+      this.out.bytes(new Uint8Array(store));
+      this.eventMemarg(HEADER_SIZE + 5 + width);
+    });
+    if (width > 0) this.out.u8(LOCAL_GET).u32(value);
+  }
+
+  /** memory.grow: size and delta before, the result after. */
+  private grow(ins: Instruction, time: InstructionTime): void {
+    const { out } = this;
+    const memory = ins.index;
+    out.u8(LOCAL_SET).u32(this.a);
+    this.reserveFixed();
+    this.header(EventKind.grow, ins.offset, time);
+    this.getP().out.u8(MEMORY_SIZE).u32(memory);
+    this.i32Store(HEADER_SIZE);
+    this.getP().get(this.a).i32Store(HEADER_SIZE + 4);
+    out.u8(LOCAL_GET).u32(this.a);
+    this.post = () => {
+      out.u8(LOCAL_TEE).u32(this.b);
+      this.getP().get(this.b).i32Store(HEADER_SIZE + 8);
+      this.commit(HEADER_SIZE + 12);
+    };
+  }
+
+  /**
+   * memory.fill / memory.copy / memory.init: operands (d, x, n). If the destination range is in
+   * bounds, reserve room for the header and the n old bytes, copy them from the program's
+   * memory, and commit after the instruction (a trap, e.g. on the source, commits nothing).
+   * Otherwise the instruction traps and nothing is logged (`p` = -1).
+   */
+  private bulk(ins: Instruction, time: InstructionTime): void {
+    const { out } = this;
+    const code = ins.code;
+    const memory = code === CODE_MEMORY_INIT ? this.secondImmediate(ins) : ins.index;
+    const kind = code === CODE_MEMORY_FILL ? EventKind.fill : code === CODE_MEMORY_COPY ? EventKind.copy : EventKind.init;
+    const fields = code === CODE_MEMORY_FILL ? 9 : code === CODE_MEMORY_COPY ? 12 : 16;
+    out.u8(LOCAL_SET).u32(this.x).u8(LOCAL_SET).u32(this.b).u8(LOCAL_SET).u32(this.a); // n, x, d
+    // d + n <= memory.size * 64Ki (as i64)
+    this.get(this.a).op(I64_EXTEND_I32_U).get(this.x).op(I64_EXTEND_I32_U).op(I64_ADD);
+    out.u8(MEMORY_SIZE).u32(memory).u8(I64_EXTEND_I32_U).u8(I64_CONST).u8(16).u8(I64_SHL).u8(I64_LE_U);
+    out.u8(IF).u8(VOID);
+    this.get(this.x).i32c(fields).op(I32_ADD);
+    out.u8(CALL).u32(this.slots.reserveFunc).u8(LOCAL_SET).u32(this.p);
+    this.header(kind, ins.offset, time);
+    this.getP().get(this.a).i32Store(HEADER_SIZE);
+    if (code === CODE_MEMORY_FILL) {
+      this.getP().get(this.x).i32Store(HEADER_SIZE + 4);
+      this.getP().get(this.b).op(0x3a).eventMemarg(HEADER_SIZE + 8); // i32.store8 value
+    } else if (code === CODE_MEMORY_COPY) {
+      this.getP().get(this.b).i32Store(HEADER_SIZE + 4);
+      this.getP().get(this.x).i32Store(HEADER_SIZE + 8);
+    } else {
+      this.getP().i32c(ins.index).i32Store(HEADER_SIZE + 4);
+      this.getP().get(this.b).i32Store(HEADER_SIZE + 8);
+      this.getP().get(this.x).i32Store(HEADER_SIZE + 12);
+    }
+    // old bytes: memory.copy from the program's memory into the event memory
+    this.getP().i32c(HEADER_SIZE + fields).op(I32_ADD).get(this.a).get(this.x);
+    out.u8(0xfc).u32(10).u32(this.slots.eventMemory).u32(memory);
+    out.u8(ELSE);
+    this.i32c(-1);
+    out.u8(LOCAL_SET).u32(this.p);
+    out.u8(END);
+    this.get(this.a).get(this.b).get(this.x);
+    this.post = () => {
+      this.getP().i32c(-1).op(I32_NE);
+      out.u8(IF).u8(VOID);
+      this.getP().i32c(HEADER_SIZE + fields).op(I32_ADD).get(this.x).op(I32_ADD);
+      out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
+      out.u8(END);
+    };
+  }
+
+  // --- building blocks -------------------------------------------------------------------
+
+  /** Reserve, header, `payload()`, commit: an event of fixed `size` completed at once. */
+  private fixedEvent(kind: number, pc: number, time: InstructionTime, size: number, payload: () => void): void {
+    this.reserveFixed();
+    this.header(kind, pc, time);
+    payload();
+    this.commit(size);
+  }
+
+  /** `p = P; if (p > LIMIT) p = reserve(0)`. */
+  private reserveFixed(): void {
+    const { out, slots } = this;
+    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p);
+    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
+    out.u8(IF).u8(VOID).u8(I32_CONST).u8(0).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+  }
+
+  /** kind and pc in one i64 store at +0, then the time at +5 (overwriting the store's top bytes). */
+  private header(kind: number, pc: number, time: InstructionTime): void {
+    const { out, slots } = this;
+    this.getP();
+    out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n)).u8(0x37);
+    this.eventMemarg(0);
+    this.getP();
+    out.u8(GLOBAL_GET).u32(slots.timeGlobal);
+    if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
+    if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+    out.u8(0x37);
+    this.eventMemarg(5);
+  }
+
+  private commit(size: number): void {
+    this.getP().i32c(size).op(I32_ADD);
+    this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
+  }
+
+  private getP(): this {
+    return this.get(this.p);
+  }
+
+  private get(local: number): this {
+    this.out.u8(LOCAL_GET).u32(local);
+    return this;
+  }
+
+  private i32c(v: number): this {
+    this.out.u8(I32_CONST).s64(BigInt(v | 0));
+    return this;
+  }
+
+  private op(code: number): this {
+    this.out.u8(code);
+    return this;
+  }
+
+  private i32Store(offset: number): this {
+    this.out.u8(0x36);
+    return this.eventMemarg(offset);
+  }
+
+  /** A memarg (align 0) addressing the event memory at a static offset. */
+  private eventMemarg(offset: number): this {
+    const memory = this.slots.eventMemory;
+    if (memory === 0) this.out.u8(0);
+    else this.out.u8(0x40).u32(memory);
+    this.out.u32(offset);
+    return this;
+  }
+
+  /** Where an instruction's memarg starts, and its bytes (align, memory, offset). */
+  private memargBytes(ins: Instruction, lane: boolean): { start: number; address: Uint8Array } {
+    let at = ins.offset + 1;
+    if (this.bytes[ins.offset] === 0xfd) while (this.bytes[at++] & 0x80);
+    const end = lane ? ins.end - 1 : ins.end;
+    return { start: at, address: this.bytes.subarray(at, end) };
+  }
+
+  /** memory.init's memory index (its second immediate). */
+  private secondImmediate(ins: Instruction): number {
+    let at = ins.offset + 1;
+    while (this.bytes[at++] & 0x80); // sub-opcode
+    while (this.bytes[at++] & 0x80); // data index
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.bytes[at++];
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) return v;
+    }
+  }
+}
+
+function typedStore(type: number): number[] {
+  switch (type) {
+    case ValType.i32: return [0x36];
+    case ValType.i64: return [0x37];
+    case ValType.f32: return [0x38];
+    case ValType.f64: return [0x39];
+    case ValType.v128: return [0xfd, 0x0b];
+    default: throw new Error(`no store for type 0x${type.toString(16)}`);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The binary layout of detail events (detail mode `full`) and its decoder. The instrumented
+ * module appends events to a buffer in a memory of wtrace's own and hands the bytes to JS in
+ * chunks (`detailRuntime.ts`); concatenated chunks form one stream that `decodeDetailEvents`
+ * reads. docs/instrumentation.md ("Detail events") is the reference for the layout.
+ *
+ * Every event starts with a 13-byte header, little-endian and unaligned:
+ *
+ *   u8 kind | u32 pc | u64 time
+ *
+ * `pc` is the ORIGINAL module's byte offset (from `\0asm`) of the instruction that caused the
+ * event; `time` is the executed-instruction count up to and including that instruction (the
+ * definition of docs/instrumentation.md, "Time"). The payload follows, by kind.
+ */
+
+/** Event kinds (the header's first byte). Stores use one kind per width. */
+export const EventKind = {
+  store1: 1,
+  store2: 2,
+  store4: 3,
+  store8: 4,
+  store16: 5,
+  grow: 6,
+  fill: 7,
+  copy: 8,
+  init: 9,
+  globalSet: 10,
+  enter: 11,
+  exit: 12,
+} as const;
+
+/** Bytes of the common header: kind, pc, time. */
+export const HEADER_SIZE = 13;
+/** No fixed-size event is larger than this (a v128 store: 13 + 4 + 16 + 16). */
+export const MAX_FIXED_EVENT_SIZE = 64;
+
+/** Store kind for a width in bytes. */
+export function storeKind(width: number): number {
+  switch (width) {
+    case 1: return EventKind.store1;
+    case 2: return EventKind.store2;
+    case 4: return EventKind.store4;
+    case 8: return EventKind.store8;
+    case 16: return EventKind.store16;
+    default: throw new Error(`no store kind for width ${width}`);
+  }
+}
+
+interface EventBase {
+  /** Executed-instruction count up to and including the instruction at `pc`. */
+  readonly time: bigint;
+  /** Original byte offset of the instruction (enter: the callee's first instruction). */
+  readonly pc: number;
+}
+
+/** A store to the program's memory (memory 0): `width` bytes at `address` (offset included). */
+export interface StoreEvent extends EventBase {
+  readonly kind: 'store';
+  readonly address: number;
+  readonly width: number;
+  /** The bytes at `address` before the store. */
+  readonly oldBytes: Uint8Array;
+  /** The bytes the store wrote. */
+  readonly newBytes: Uint8Array;
+}
+
+/** `memory.grow`: the size before (pages), the requested delta, the result (-1: failed). */
+export interface GrowEvent extends EventBase {
+  readonly kind: 'grow';
+  readonly oldPages: number;
+  readonly delta: number;
+  readonly result: number;
+}
+
+/** `memory.fill` of `size` bytes at `dest` with `value`; `oldBytes` are the bytes it overwrote. */
+export interface FillEvent extends EventBase {
+  readonly kind: 'fill';
+  readonly dest: number;
+  readonly size: number;
+  readonly value: number;
+  readonly oldBytes: Uint8Array;
+}
+
+/** `memory.copy` of `size` bytes from `source` to `dest`; `oldBytes` were at `dest` before. */
+export interface CopyEvent extends EventBase {
+  readonly kind: 'copy';
+  readonly dest: number;
+  readonly source: number;
+  readonly size: number;
+  readonly oldBytes: Uint8Array;
+}
+
+/** `memory.init` of `size` bytes of data segment `segment` from `sourceOffset` to `dest`. */
+export interface InitEvent extends EventBase {
+  readonly kind: 'init';
+  readonly dest: number;
+  readonly segment: number;
+  readonly sourceOffset: number;
+  readonly size: number;
+  readonly oldBytes: Uint8Array;
+}
+
+/**
+ * `global.set`: the global's index and its old and new value as little-endian bytes (4, 8 or
+ * 16 bytes by type; empty for reference-typed globals, whose values are not logged).
+ */
+export interface GlobalSetEvent extends EventBase {
+  readonly kind: 'globalSet';
+  readonly global: number;
+  readonly oldBytes: Uint8Array;
+  readonly newBytes: Uint8Array;
+}
+
+/**
+ * A function starts (called by `call`, `call_indirect`, a tail call, from JS or as the start
+ * function). `pc` is the callee's first instruction; `time` is the count before it runs (so, for
+ * a Wasm caller, the time of the call instruction).
+ */
+export interface EnterEvent extends EventBase {
+  readonly kind: 'enter';
+  /** Original function index (imports first). */
+  readonly func: number;
+}
+
+/**
+ * A function returns normally (by `return`, its final `end`, a branch to its label) or leaves
+ * by a tail call (the callee's `enter` follows). `pc` is that instruction.
+ */
+export interface ExitEvent extends EventBase {
+  readonly kind: 'exit';
+  readonly func: number;
+}
+
+export type DetailEvent =
+  | StoreEvent
+  | GrowEvent
+  | FillEvent
+  | CopyEvent
+  | InitEvent
+  | GlobalSetEvent
+  | EnterEvent
+  | ExitEvent;
+
+/** The stream is cut or holds an unknown kind; `offset` is where decoding failed. */
+export class DetailEventDecodeError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(`${message} (offset ${offset})`);
+  }
+}
+
+const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
+
+/** Decodes a whole stream of events (chunks concatenated in the order they were delivered). */
+export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: DetailEvent[] = [];
+  let at = 0;
+  const need = (n: number) => {
+    if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+  };
+  const u32 = (o: number) => view.getUint32(o, true);
+  const slice = (o: number, n: number) => new Uint8Array(bytes.subarray(o, o + n)); // a copy, also for a Buffer
+  while (at < bytes.length) {
+    need(HEADER_SIZE);
+    const kind = bytes[at];
+    const pc = u32(at + 1);
+    const time = view.getBigUint64(at + 5, true);
+    const p = at + HEADER_SIZE;
+    const start = at;
+    if (kind >= EventKind.store1 && kind <= EventKind.store16) {
+      const width = STORE_WIDTHS[kind];
+      need(HEADER_SIZE + 4 + 2 * width);
+      out.push({ kind: 'store', time, pc, address: u32(p), width, oldBytes: slice(p + 4, width), newBytes: slice(p + 4 + width, width) });
+      at = p + 4 + 2 * width;
+    } else if (kind === EventKind.grow) {
+      need(HEADER_SIZE + 12);
+      out.push({ kind: 'grow', time, pc, oldPages: u32(p), delta: u32(p + 4), result: view.getInt32(p + 8, true) });
+      at = p + 12;
+    } else if (kind === EventKind.fill) {
+      need(HEADER_SIZE + 9);
+      const size = u32(p + 4);
+      need(HEADER_SIZE + 9 + size);
+      out.push({ kind: 'fill', time, pc, dest: u32(p), size, value: bytes[p + 8], oldBytes: slice(p + 9, size) });
+      at = p + 9 + size;
+    } else if (kind === EventKind.copy) {
+      need(HEADER_SIZE + 12);
+      const size = u32(p + 8);
+      need(HEADER_SIZE + 12 + size);
+      out.push({ kind: 'copy', time, pc, dest: u32(p), source: u32(p + 4), size, oldBytes: slice(p + 12, size) });
+      at = p + 12 + size;
+    } else if (kind === EventKind.init) {
+      need(HEADER_SIZE + 16);
+      const size = u32(p + 12);
+      need(HEADER_SIZE + 16 + size);
+      out.push({
+        kind: 'init', time, pc, dest: u32(p), segment: u32(p + 4), sourceOffset: u32(p + 8), size,
+        oldBytes: slice(p + 16, size),
+      });
+      at = p + 16 + size;
+    } else if (kind === EventKind.globalSet) {
+      need(HEADER_SIZE + 5);
+      const width = bytes[p + 4];
+      need(HEADER_SIZE + 5 + 2 * width);
+      out.push({ kind: 'globalSet', time, pc, global: u32(p), oldBytes: slice(p + 5, width), newBytes: slice(p + 5 + width, width) });
+      at = p + 5 + 2 * width;
+    } else if (kind === EventKind.enter || kind === EventKind.exit) {
+      need(HEADER_SIZE + 4);
+      out.push({ kind: kind === EventKind.enter ? 'enter' : 'exit', time, pc, func: u32(p) });
+      at = p + 4;
+    } else {
+      throw new DetailEventDecodeError(`unknown event kind ${kind}`, start);
+    }
+  }
+  return out;
+}

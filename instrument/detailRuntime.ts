@@ -1,0 +1,77 @@
+/**
+ * The JS side of detail mode `full`: the `wtrace.flush` import through which an instrumented
+ * instance hands its event buffer to a sink, and `drain`, which delivers what is still buffered.
+ *
+ * A Wasm import cannot see the instance that calls it, so the flush function learns the event
+ * memory when `drain(instance)` is first called: call it once right after instantiating (that
+ * delivers anything the start function logged) and once at the end. Until then, and whenever no
+ * sink is given, the instance keeps its events: with a sink they accumulate in its event memory
+ * (which grows), without one they are discarded at each flush.
+ */
+import { EVENTS_END_EXPORT, EVENTS_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
+
+/**
+ * Receives event bytes (a whole number of events; decodeDetailEvents reads their concatenation).
+ * The array is a view into the instance's event memory, valid only during the call: copy it to
+ * keep it.
+ */
+export type EventSink = (events: Uint8Array) => void;
+
+/** `flush(-1)` from `drain` asks the runtime to bind to the instance being drained. */
+const BIND = -1;
+
+interface RuntimeState {
+  readonly sink: EventSink | undefined;
+  memory: WebAssembly.Memory | undefined;
+}
+
+let binding: { instance: WebAssembly.Instance; state?: RuntimeState } | undefined;
+
+/**
+ * The imports a `full` module needs besides the program's own. Events are discarded without a
+ * sink. With a sink, use one import object per instance: it streams to the instance that
+ * `drain` bound it to last.
+ */
+export function runtimeImports(sink?: EventSink): WebAssembly.Imports {
+  const state: RuntimeState = { sink, memory: undefined };
+  const flush = (length: number): number => {
+    if (length === BIND) {
+      if (binding) {
+        state.memory = binding.instance.exports[EVENTS_EXPORT] as WebAssembly.Memory;
+        binding.state = state;
+      }
+      return 0;
+    }
+    if (!state.sink) return 1;
+    if (!state.memory) return 0; // not bound yet: keep the bytes (the event memory grows)
+    state.sink(new Uint8Array(state.memory.buffer, 0, length));
+    return 1;
+  };
+  return { [RUNTIME_MODULE]: { [FLUSH_IMPORT]: flush } };
+}
+
+/**
+ * Delivers the events an instance of a `full` module still holds to `sink` (default: the sink
+ * given to `runtimeImports` for that instance; without either they are discarded), and binds
+ * the instance to its runtime so that later flushes stream to that sink. Call it after
+ * instantiating and after the run ends (normally, by `proc_exit`, or by a trap).
+ */
+export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
+  const exports = instance.exports;
+  const memory = exports[EVENTS_EXPORT] as WebAssembly.Memory | undefined;
+  const end = exports[EVENTS_END_EXPORT] as WebAssembly.Global | undefined;
+  const flush = exports[FLUSH_EXPORT] as ((n: number) => number) | undefined;
+  if (!memory || !end || !flush) throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
+  binding = { instance };
+  let state: RuntimeState | undefined;
+  try {
+    flush(BIND);
+    state = binding.state;
+  } finally {
+    binding = undefined;
+  }
+  const target = sink ?? state?.sink;
+  const length = end.value as number;
+  if (target && length > 0) target(new Uint8Array(memory.buffer, 0, length));
+  end.value = 0;
+}

@@ -1,0 +1,361 @@
+/**
+ * Builds the detail-mode `full` module, byte level like `inputs` (countInstructions.ts): the
+ * instruction counter of `inputs`, plus detail events (detailEmitter.ts) appended to a buffer in
+ * a memory of wtrace's own and flushed to JS through one imported function.
+ *
+ * What is added, all appended after existing entries:
+ * - a type `(func (param i32) (result i32))`;
+ * - the import `wtrace.flush` (that type). Imported functions come first in the function index
+ *   space, so every defined function's index grows by one: `call`, `return_call` and `ref.func`
+ *   in code, function exports, the start function, element segments and `ref.func` in constant
+ *   expressions are renumbered. The `name` custom section, keyed by function index, is dropped;
+ * - the defined function `reserve(n) -> p` (the buffer's slow path);
+ * - the event memory (index = number of original memories), exported as `__wtrace_events`;
+ * - globals `T` (time, exported as `__wtrace_time`), `P` (the buffer's end, exported as
+ *   `__wtrace_events_end`) and `LIMIT`;
+ * - the export `__wtrace_flush` (the imported flush function, re-exported so that `drain` can
+ *   reach the runtime that an instance was linked with);
+ * - per function: the counter local and scratch locals.
+ */
+import { UnsupportedWasmError } from '../src/errors.js';
+import { ByteReader, WasmDecodeError } from '../src/wasm/byteReader.js';
+import { ByteWriter } from './byteWriter.js';
+import { decodeInstruction } from './codeDecoder.js';
+import { TIME_EXPORT } from './countInstructions.js';
+import { MAX_FIXED_EVENT_SIZE } from './detailEvents.js';
+import { DetailEmitter, scratchLocals, ValType, type DetailSlots } from './detailEmitter.js';
+import type { SectionSpan } from './moduleLayout.js';
+import type { ModulePositions } from './positions.js';
+import { emitCountedCode } from './timeCounter.js';
+
+export const EVENTS_EXPORT = '__wtrace_events';
+export const EVENTS_END_EXPORT = '__wtrace_events_end';
+export const FLUSH_EXPORT = '__wtrace_flush';
+export const RUNTIME_MODULE = 'wtrace';
+export const FLUSH_IMPORT = 'flush';
+/** Initial size of the event memory in 64 KiB pages: the buffer flushed to JS when nearly full. */
+export const EVENT_MEMORY_PAGES = 4;
+
+const S = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12, tag: 13 };
+const SECTION_ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6]; // index = id
+const rank = (id: number) => SECTION_ORDER[id] ?? -1;
+const END_OF_MODULE = -1;
+
+/** What `full` needs beyond `ModuleLayout`: types, imports, memories, globals. */
+interface FullLayout {
+  typeCount: number;
+  importedFunctions: number;
+  memories: { memory64: boolean }[];
+  globalTypes: number[];
+  definedFunctionCount: number;
+}
+
+/** Rewrites `wasm` (decoded into `positions`) for detail mode `full`. */
+export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): Uint8Array {
+  const { layout } = positions;
+  const taken = [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, FLUSH_EXPORT].filter((n) => layout.exportNames.has(n));
+  if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
+  const find = (id: number) => layout.sections.find((s) => s.id === id);
+  let full: FullLayout;
+  try {
+    full = readFullLayout(wasm, find);
+  } catch (e) {
+    if (e instanceof WasmDecodeError) throw new UnsupportedWasmError(source, [`${e.message} (offset 0x${e.offset.toString(16)})`]);
+    throw e;
+  }
+  const problems: string[] = [];
+  if (full.memories.length > 1) problems.push(`${full.memories.length} memories: detail 'full' supports one memory (multi-memory is not supported)`);
+  if (full.memories.some((m) => m.memory64)) problems.push(`a 64-bit memory: detail 'full' supports 32-bit memories only (memory64 is not supported)`);
+  if (problems.length > 0) throw new UnsupportedWasmError(source, problems);
+
+  const shift = (f: number) => (f >= full.importedFunctions ? f + 1 : f);
+  const flushType = full.typeCount;
+  const flushFunc = full.importedFunctions; // the appended import's index
+  const reserveFunc = full.definedFunctionCount + full.importedFunctions + 1;
+  const eventMemory = full.memories.length;
+  const timeGlobal = full.globalTypes.length;
+  const endGlobal = timeGlobal + 1;
+  const limitGlobal = timeGlobal + 2;
+  const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
+
+  const sections = new Map<number, Uint8Array>();
+  const vec = (id: number, extra: (w: ByteWriter) => number, rewrite?: (r: ByteReader, w: ByteWriter, i: number) => void) => {
+    sections.set(id, rewriteVector(wasm, find(id), extra, rewrite));
+  };
+  vec(S.type, (w) => (w.bytes(new Uint8Array([0x60, 1, ValType.i32, 1, ValType.i32])), 1));
+  vec(S.import, (w) => (w.name(RUNTIME_MODULE).name(FLUSH_IMPORT).u8(0).u32(flushType), 1));
+  vec(S.function, (w) => (w.u32(flushType), 1));
+  vec(S.memory, (w) => (w.u8(0).u32(EVENT_MEMORY_PAGES), 1));
+  vec(S.global, (w) => {
+    w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // T
+    w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // P
+    w.u8(ValType.i32).u8(1).u8(0x41).s64(BigInt(initialLimit | 0)).u8(0x0b); // LIMIT
+    return 3;
+  }, (r, w) => {
+    copyValType(r, w);
+    w.u8(r.u8());
+    rewriteExpr(r, w, shift);
+  });
+  vec(S.export, (w) => {
+    w.name(TIME_EXPORT).u8(3).u32(timeGlobal);
+    w.name(EVENTS_EXPORT).u8(2).u32(eventMemory);
+    w.name(EVENTS_END_EXPORT).u8(3).u32(endGlobal);
+    w.name(FLUSH_EXPORT).u8(0).u32(flushFunc);
+    return 4;
+  }, (r, w) => {
+    const nameStart = r.offset;
+    const nameLength = r.u32();
+    r.offset += nameLength; // copied as bytes: decoding would drop a leading BOM
+    w.bytes(r.bytes.subarray(nameStart, r.offset));
+    const kind = r.u8();
+    const index = r.u32();
+    w.u8(kind).u32(kind === 0 ? shift(index) : index);
+  });
+  const start = find(S.start);
+  if (start) sections.set(S.start, new ByteWriter().u32(shift(new ByteReader(wasm, start.payloadStart, start.end).u32())).toBytes());
+  if (find(S.element)) vec(S.element, () => 0, (r, w) => rewriteElement(r, w, shift));
+  if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
+
+  const slots = { timeGlobal, endGlobal, limitGlobal, reserveFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
+  const code = new ByteWriter().u32(positions.functions.length + 1);
+  for (const fn of positions.functions) {
+    const { body } = fn;
+    const head = new ByteReader(wasm, body.start, body.codeStart);
+    const groups = head.u32();
+    const local = body.paramCount + body.localCount;
+    const scratch = scratchLocals(fn.instructions, full.globalTypes, local + 1);
+    const w = new ByteWriter();
+    w.u32(groups + 1 + scratch.decls.length).bytes(wasm.subarray(head.offset, body.codeStart)).u8(1).u8(ValType.i64);
+    for (const [n, t] of scratch.decls) w.u32(n).u8(t);
+    const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals };
+    const emitter = new DetailEmitter(wasm, detail, w);
+    emitter.enter(fn.instructions[0].offset);
+    emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter);
+    code.u32(w.length).bytes(w.toBytes());
+  }
+  const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, eventMemory });
+  code.u32(reserve.length).bytes(reserve);
+  sections.set(S.code, code.toBytes());
+
+  // Write: replaced sections in place, new ones at their place in the order, `name` dropped.
+  const out = new ByteWriter().bytes(wasm.subarray(0, 8));
+  const pending = new Set(sections.keys());
+  const emitPendingBefore = (id: number) => {
+    for (const p of [...pending].sort((a, b) => rank(a) - rank(b))) {
+      if (rank(p) >= (id === END_OF_MODULE ? Infinity : rank(id))) break;
+      out.u8(p).u32(sections.get(p)!.length).bytes(sections.get(p)!);
+      pending.delete(p);
+    }
+  };
+  for (const s of layout.sections) {
+    if (s.id === S.custom) {
+      if (customName(wasm, s) === 'name') continue;
+    } else {
+      emitPendingBefore(s.id);
+    }
+    if (pending.has(s.id)) {
+      out.u8(s.id).u32(sections.get(s.id)!.length).bytes(sections.get(s.id)!);
+      pending.delete(s.id);
+    } else {
+      out.bytes(wasm.subarray(s.start, s.end));
+    }
+  }
+  emitPendingBefore(END_OF_MODULE);
+  return out.toBytes();
+}
+
+function customName(wasm: Uint8Array, s: SectionSpan): string | undefined {
+  try {
+    return new ByteReader(wasm, s.payloadStart, s.end).name();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies (or rewrites element by element) a vector section and appends `extra`'s elements. */
+function rewriteVector(
+  wasm: Uint8Array,
+  s: SectionSpan | undefined,
+  extra: (w: ByteWriter) => number,
+  rewrite?: (r: ByteReader, w: ByteWriter, i: number) => void,
+): Uint8Array {
+  const body = new ByteWriter();
+  let count = 0;
+  if (s) {
+    const r = new ByteReader(wasm, s.payloadStart, s.end);
+    count = r.u32();
+    if (rewrite) for (let i = 0; i < count; i++) rewrite(r, body, i);
+    else body.bytes(wasm.subarray(r.offset, s.end));
+  }
+  const added = extra(body);
+  return new ByteWriter().u32(count + added).bytes(body.toBytes()).toBytes();
+}
+
+function copyValType(r: ByteReader, w: ByteWriter): number {
+  const start = r.offset;
+  const b = r.u8();
+  if (b === 0x63 || b === 0x64) r.s33();
+  w.bytes(r.bytes.subarray(start, r.offset));
+  return b;
+}
+
+/** Copies a constant expression through its `end`, shifting `ref.func` indices. */
+function rewriteExpr(r: ByteReader, w: ByteWriter, shift: (f: number) => number): void {
+  let depth = 0;
+  for (;;) {
+    const ins = decodeInstruction(r);
+    if (ins.name === 'ref.func') w.u8(0xd2).u32(shift(ins.index));
+    else w.bytes(r.bytes.subarray(ins.offset, ins.end));
+    if (ins.name === 'block' || ins.name === 'loop' || ins.name === 'if') depth++;
+    if (ins.name === 'end' && depth-- === 0) return;
+  }
+}
+
+function copyLimits(r: ByteReader, w: ByteWriter): void {
+  const start = r.offset;
+  const flags = r.u8();
+  r.u64();
+  if (flags & 1) r.u64();
+  w.bytes(r.bytes.subarray(start, r.offset));
+}
+
+function rewriteTable(r: ByteReader, w: ByteWriter, shift: (f: number) => number): void {
+  if (r.bytes[r.offset] === 0x40) {
+    w.bytes(r.bytes.subarray(r.offset, r.offset + 2)); // 0x40 0x00: a table with an initialiser
+    r.offset += 2;
+    copyValType(r, w);
+    copyLimits(r, w);
+    rewriteExpr(r, w, shift);
+  } else {
+    copyValType(r, w);
+    copyLimits(r, w);
+  }
+}
+
+/** One element segment, in any of its eight encodings. */
+function rewriteElement(r: ByteReader, w: ByteWriter, shift: (f: number) => number): void {
+  const flags = r.u32();
+  w.u32(flags);
+  const passiveOrDeclarative = (flags & 1) !== 0;
+  const explicitTable = (flags & 2) !== 0;
+  const expressions = (flags & 4) !== 0;
+  if (!passiveOrDeclarative) {
+    if (explicitTable) w.u32(r.u32());
+    rewriteExpr(r, w, shift);
+  }
+  if (passiveOrDeclarative || explicitTable) {
+    if (expressions) copyValType(r, w);
+    else w.u8(r.u8()); // elemkind 0x00
+  }
+  const n = r.u32();
+  w.u32(n);
+  for (let i = 0; i < n; i++) {
+    if (expressions) rewriteExpr(r, w, shift);
+    else w.u32(shift(r.u32()));
+  }
+}
+
+function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | undefined): FullLayout {
+  const reader = (id: number) => {
+    const s = find(id);
+    return s ? new ByteReader(wasm, s.payloadStart, s.end) : undefined;
+  };
+  const types = reader(S.type);
+  const typeCount = types ? types.u32() : 0;
+  let importedFunctions = 0;
+  const memories: { memory64: boolean }[] = [];
+  const globalTypes: number[] = [];
+  const sink = new ByteWriter();
+  const imports = reader(S.import);
+  const limitsFlags = (r: ByteReader) => {
+    const flags = r.u8();
+    r.u64();
+    if (flags & 1) r.u64();
+    return flags;
+  };
+  if (imports) {
+    const n = imports.u32();
+    for (let i = 0; i < n; i++) {
+      imports.name();
+      imports.name();
+      const kind = imports.u8();
+      if (kind === 0) {
+        imports.u32();
+        importedFunctions++;
+      } else if (kind === 1) {
+        copyValType(imports, sink);
+        limitsFlags(imports);
+      } else if (kind === 2) {
+        memories.push({ memory64: (limitsFlags(imports) & 4) !== 0 });
+      } else if (kind === 3) {
+        globalTypes.push(copyValType(imports, sink));
+        imports.u8();
+      } else if (kind === 4) {
+        imports.u8();
+        imports.u32();
+      } else {
+        throw new WasmDecodeError(`unknown import kind ${kind}`, imports.offset - 1);
+      }
+    }
+  }
+  const mems = reader(S.memory);
+  if (mems) for (let i = 0, n = mems.u32(); i < n; i++) memories.push({ memory64: (limitsFlags(mems) & 4) !== 0 });
+  const globals = reader(S.global);
+  if (globals) {
+    for (let i = 0, n = globals.u32(); i < n; i++) {
+      globalTypes.push(copyValType(globals, sink));
+      globals.u8();
+      rewriteExpr(globals, sink, (f) => f);
+    }
+  }
+  const funcs = reader(S.function);
+  return { typeCount, importedFunctions, memories, globalTypes, definedFunctionCount: funcs ? funcs.u32() : 0 };
+}
+
+/**
+ * `reserve(n: i32) -> i32`: makes room for `n` bytes plus any fixed-size event past `P` and
+ * returns `P`. It first offers the buffered bytes to JS (`flush(P)` returns 1 if it took them);
+ * if the room is still missing (no consumer bound yet, or a bulk event larger than the buffer)
+ * it grows the event memory, at least doubling it. A failed grow traps (`unreachable`).
+ */
+function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: number; eventMemory: number }): Uint8Array {
+  const w = new ByteWriter();
+  // locals: 1 = need (i64), 2 = cap (i64), 3 = pages (i32)
+  w.u32(2).u32(2).u8(ValType.i64).u32(1).u8(ValType.i32);
+  const g = (i: number) => w.u8(0x23).u32(i);
+  const lg = (i: number) => w.u8(0x20).u32(i);
+  const ls = (i: number) => w.u8(0x21).u32(i);
+  const msize = () => w.u8(0x3f).u32(s.eventMemory);
+  g(s.endGlobal).u8(0x04).u8(0x40);
+  g(s.endGlobal).u8(0x10).u32(s.flushFunc);
+  w.u8(0x04).u8(0x40).u8(0x41).u8(0).u8(0x24).u32(s.endGlobal).u8(0x0b);
+  w.u8(0x0b);
+  // need = P + n + MAX_FIXED_EVENT_SIZE; cap = size << 16
+  g(s.endGlobal).u8(0xad);
+  lg(0).u8(0xad).u8(0x7c).u8(0x42).s64(BigInt(MAX_FIXED_EVENT_SIZE)).u8(0x7c);
+  ls(1);
+  msize().u8(0xad).u8(0x42).u8(16).u8(0x86);
+  ls(2);
+  lg(1);
+  lg(2);
+  w.u8(0x56).u8(0x04).u8(0x40); // i64.gt_u; if
+  // pages = max(ceil((need - cap) / 64Ki), size)
+  lg(1);
+  lg(2);
+  w.u8(0x7d).u8(0x42).s64(65535n).u8(0x7c).u8(0x42).u8(16).u8(0x88).u8(0xa7); // sub, +65535, shr_u, wrap
+  ls(3);
+  lg(3);
+  msize();
+  lg(3);
+  msize();
+  w.u8(0x4b).u8(0x1b); // i32.gt_u, select
+  w.u8(0x40).u32(s.eventMemory); // memory.grow
+  w.u8(0x41).u8(0x7f).u8(0x46).u8(0x04).u8(0x40).u8(0x00).u8(0x0b); // == -1: unreachable
+  // LIMIT = (size << 16) - MAX_FIXED_EVENT_SIZE
+  msize().u8(0xad).u8(0x42).u8(16).u8(0x86).u8(0x42).s64(BigInt(MAX_FIXED_EVENT_SIZE)).u8(0x7d).u8(0xa7);
+  w.u8(0x24).u32(s.limitGlobal);
+  w.u8(0x0b);
+  g(s.endGlobal);
+  w.u8(0x0b);
+  return w.toBytes();
+}
