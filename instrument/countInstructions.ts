@@ -9,6 +9,7 @@ import { ByteWriter } from './byteWriter.js';
 import type { SectionSpan } from './moduleLayout.js';
 import type { ModulePositions } from './positions.js';
 import { emitCountedCode } from './timeCounter.js';
+import { CopyLog, type RewrittenModule } from './copyLog.js';
 
 /** Export name of the time global (an i64, read from JS as a BigInt). */
 export const TIME_EXPORT = '__wtrace_time';
@@ -21,7 +22,7 @@ const SECTION_ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6]; // index =
 const rank = (id: number) => SECTION_ORDER[id] ?? -1;
 
 /** Rewrites `wasm` (already decoded into `positions`) with the instruction counter. */
-export function addInstructionCounter(wasm: Uint8Array, positions: ModulePositions, source: string): Uint8Array {
+export function addInstructionCounter(wasm: Uint8Array, positions: ModulePositions, source: string): RewrittenModule {
   const { layout } = positions;
   if (layout.exportNames.has(TIME_EXPORT)) {
     throw new UnsupportedWasmError(source, [`the module already exports "${TIME_EXPORT}", the name wtrace needs`]);
@@ -31,7 +32,8 @@ export function addInstructionCounter(wasm: Uint8Array, positions: ModulePositio
     [SECTION_GLOBAL, globalSection(wasm, find(layout.sections, SECTION_GLOBAL))],
     [SECTION_EXPORT, exportSection(wasm, find(layout.sections, SECTION_EXPORT), timeGlobal)],
   ]);
-  if (positions.functions.length > 0) sections.set(SECTION_CODE, codeSection(wasm, positions, timeGlobal));
+  const copies = new CopyLog();
+  if (positions.functions.length > 0) sections.set(SECTION_CODE, codeSection(wasm, positions, timeGlobal, copies));
 
   const out = new ByteWriter().bytes(wasm.subarray(0, 8));
   const pending = new Set(sections.keys());
@@ -53,7 +55,7 @@ export function addInstructionCounter(wasm: Uint8Array, positions: ModulePositio
   }
   emitPendingBefore(Number.MAX_SAFE_INTEGER);
   for (const p of pending) writeSection(out, p, sections.get(p)!);
-  return out.toBytes();
+  return { bytes: out.toBytes(), copies: copies.functions };
 }
 
 function find(sections: readonly SectionSpan[], id: number): SectionSpan | undefined {
@@ -90,14 +92,15 @@ function exportSection(wasm: Uint8Array, s: SectionSpan | undefined, timeGlobal:
   return new ByteWriter().u32(count + 1).bytes(rest).name(TIME_EXPORT).u8(0x03).u32(timeGlobal).toBytes();
 }
 
-function codeSection(wasm: Uint8Array, positions: ModulePositions, timeGlobal: number): Uint8Array {
+function codeSection(wasm: Uint8Array, positions: ModulePositions, timeGlobal: number, copies: CopyLog): Uint8Array {
   const out = new ByteWriter().u32(positions.functions.length);
   for (const fn of positions.functions) {
     const { body } = fn;
     const head = vectorHead(wasm, { id: 0, start: body.start, payloadStart: body.start, end: body.codeStart });
     const code = new ByteWriter();
     code.u32(head.count + 1).bytes(head.rest).u8(0x01).u8(0x7e); // one more local: (local i64)
-    emitCountedCode(wasm, fn.instructions, { local: body.paramCount + body.localCount, global: timeGlobal }, code);
+    const observer = copies.startFunction(code.length);
+    emitCountedCode(wasm, fn.instructions, { local: body.paramCount + body.localCount, global: timeGlobal }, code, undefined, observer);
     out.u32(code.length).bytes(code.toBytes());
   }
   return out.toBytes();

@@ -27,6 +27,7 @@ import { DetailEmitter, scratchLocals, ValType, type DetailSlots } from './detai
 import type { SectionSpan } from './moduleLayout.js';
 import type { ModulePositions } from './positions.js';
 import { emitCountedCode } from './timeCounter.js';
+import { CopyLog, type RewrittenModule } from './copyLog.js';
 
 export const EVENTS_EXPORT = '__wtrace_events';
 export const EVENTS_END_EXPORT = '__wtrace_events_end';
@@ -51,7 +52,7 @@ interface FullLayout {
 }
 
 /** Rewrites `wasm` (decoded into `positions`) for detail mode `full`. */
-export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): Uint8Array {
+export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): RewrittenModule {
   const { layout } = positions;
   const taken = [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, FLUSH_EXPORT].filter((n) => layout.exportNames.has(n));
   if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
@@ -117,6 +118,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
 
   const slots = { timeGlobal, endGlobal, limitGlobal, reserveFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
+  const copies = new CopyLog();
   const code = new ByteWriter().u32(positions.functions.length + 1);
   for (const fn of positions.functions) {
     const { body } = fn;
@@ -128,9 +130,10 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.u32(groups + 1 + scratch.decls.length).bytes(wasm.subarray(head.offset, body.codeStart)).u8(1).u8(ValType.i64);
     for (const [n, t] of scratch.decls) w.u32(n).u8(t);
     const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals };
+    const observer = copies.startFunction(w.length);
     const emitter = new DetailEmitter(wasm, detail, w);
     emitter.enter(fn.instructions[0].offset);
-    emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter);
+    emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter, observer);
     code.u32(w.length).bytes(w.toBytes());
   }
   const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, eventMemory });
@@ -161,7 +164,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     }
   }
   emitPendingBefore(END_OF_MODULE);
-  return out.toBytes();
+  return { bytes: out.toBytes(), copies: copies.functions, addedImports: 1 };
 }
 
 function customName(wasm: Uint8Array, s: SectionSpan): string | undefined {

@@ -3,10 +3,10 @@
  * of it yields what a recording needs, without changing what the program does.
  * See docs/instrumentation.md for the contract of each detail mode.
  */
-import { ExitCode, WtraceError } from '../src/errors.js';
 import { addInstructionCounter, TIME_EXPORT } from './countInstructions.js';
 import { runtimeImports, type EventSink } from './detailRuntime.js';
 import { addDetailEvents } from './fullModule.js';
+import { pcMapFor, type PcMap } from './pcMap.js';
 import { decodePositions, type ModulePositions } from './positions.js';
 
 export { decodePositions, type FunctionPositions, type Instruction, type ModulePositions } from './positions.js';
@@ -52,6 +52,11 @@ export interface InstrumentedModule {
    * instantiating and again at the end); without a sink they are discarded.
    */
   runtimeImports(sink?: EventSink): WebAssembly.Imports;
+  /**
+   * Maps what V8 reports about the instrumented module (offsets in `wasm-function[N]:0xOFF`
+   * frames, function indices) back to the original module. Built on first use.
+   */
+  pcMap(): PcMap;
 }
 
 /**
@@ -64,11 +69,15 @@ export async function instrument(wasm: Uint8Array, options: InstrumentOptions = 
   const detail = options.detail ?? 'inputs';
   const source = options.source ?? 'module';
   const positions = decodePositions(wasm, source);
-  if (detail === 'full') {
-    const bytes = addDetailEvents(wasm, positions, source);
-    return { bytes, detail, timeExport: TIME_EXPORT, positions, runtimeImports: (sink?: EventSink) => runtimeImports(sink) };
-  }
-  const bytes = addInstructionCounter(wasm, positions, source);
-  return { bytes, detail, timeExport: TIME_EXPORT, positions, runtimeImports: () => ({}) };
+  const rewritten = detail === 'full' ? addDetailEvents(wasm, positions, source) : addInstructionCounter(wasm, positions, source);
+  let pcMap: PcMap | undefined;
+  return {
+    bytes: rewritten.bytes,
+    detail,
+    timeExport: TIME_EXPORT,
+    positions,
+    runtimeImports: detail === 'full' ? (sink?: EventSink) => runtimeImports(sink) : () => ({}),
+    pcMap: () => (pcMap ??= pcMapFor(rewritten, positions.layout.importedFunctionCount)),
+  };
 }
-export { pcMapFor, type PcMap } from './pcMap.js';
+export type { PcMap } from './pcMap.js';

@@ -86,9 +86,13 @@ export function emitCountedCode(
   slots: CounterSlots,
   out: ByteWriter,
   hooks?: InstructionHooks,
+  onCopy?: CopyObserver,
 ): void {
-  new CounterEmitter(bytes, slots, out, hooks).run(instructions);
+  new CounterEmitter(bytes, slots, out, hooks, onCopy).run(instructions);
 }
+
+/** Told where each original instruction lands: its original offset and `out.length` before it. */
+export type CopyObserver = (originalOffset: number, emittedAt: number) => void;
 
 class CounterEmitter {
   private readonly frames: Frame[] = [{ kind: 'function', live: true, targeted: false }];
@@ -106,6 +110,7 @@ class CounterEmitter {
     private readonly slots: CounterSlots,
     private readonly out: ByteWriter,
     private readonly hooks?: InstructionHooks,
+    private readonly onCopy?: CopyObserver,
   ) {}
 
   run(instructions: readonly Instruction[]): void {
@@ -233,6 +238,7 @@ class CounterEmitter {
   }
 
   private copy(ins: Instruction): void {
+    this.onCopy?.(ins.offset, this.out.length);
     if (this.hooks) this.hooks.copy(ins, this.out);
     else this.out.bytes(this.bytes.subarray(ins.offset, ins.end));
   }

@@ -11,7 +11,7 @@ import { TraceFormatError, TraceReader, type TraceSummary } from '../src/trace/i
 import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit, type LoggedCallView } from '../src/wasi/index.js';
 import { isGuestFault, trapInfo } from '../src/runtime/trapInfo.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
-import { instrument, pcMapFor, type PcMap } from '../instrument/index.js';
+import { instrument, type PcMap } from '../instrument/index.js';
 
 /** How a run ended. */
 export type RunEnd =
@@ -72,7 +72,7 @@ export async function verifyHere(file: string): Promise<VerifyResult> {
     replay.bind(instance.exports.memory as WebAssembly.Memory);
 
     // V8 reports offsets in the module it runs; reports use original offsets.
-    const pcs = pcMapFor(counted.positions, counted.bytes);
+    const pcs = counted.pcMap();
     let end: RunEnd;
     let divergence: Divergence | null = null;
     try {
