@@ -213,3 +213,28 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
   }
   return out;
 }
+
+/**
+ * Counts the events in a stream without decoding them (the recorder's per-chunk count). Reads
+ * only each event's kind and, for variable-size kinds, its size field.
+ */
+export function countDetailEvents(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  let n = 0;
+  while (at < bytes.length) {
+    const kind = bytes[at];
+    const p = at + HEADER_SIZE;
+    if (kind >= EventKind.store1 && kind <= EventKind.store16) at = p + 4 + 2 * STORE_WIDTHS[kind];
+    else if (kind === EventKind.grow) at = p + 12;
+    else if (kind === EventKind.fill) at = p + 9 + view.getUint32(p + 4, true);
+    else if (kind === EventKind.copy) at = p + 12 + view.getUint32(p + 8, true);
+    else if (kind === EventKind.init) at = p + 16 + view.getUint32(p + 12, true);
+    else if (kind === EventKind.globalSet) at = p + 5 + 2 * bytes[p + 4];
+    else if (kind === EventKind.enter || kind === EventKind.exit) at = p + 4;
+    else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
+    n++;
+  }
+  if (at !== bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+  return n;
+}

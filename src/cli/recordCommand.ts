@@ -16,6 +16,8 @@ interface RecordFlags {
   invoke?: string;
   allowUnknownImports?: boolean;
   stackSize?: number;
+  window?: string;
+  last?: string;
 }
 
 export function registerRecord(program: Command, setExit: (code: number) => void): void {
@@ -27,7 +29,9 @@ export function registerRecord(program: Command, setExit: (code: number) => void
     .option('--dir <HOST[::GUEST]>', 'give the program a host directory, seen as GUEST (repeatable)', collect, [])
     .option('--env <NAME[=VALUE]>', 'set an environment variable; NAME alone passes ours (repeatable)', collect, [])
     .option('-o, --output <file>', 'trace file to write (default: <module name>.wtrace here)')
-    .option('--detail <level>', 'what to record: inputs (the input log; default) or full', 'inputs')
+    .option('--detail <level>', 'what to record: inputs (the input log; default) or full (also detail events)', 'inputs')
+    .option('--window <FROM..TO>', 'full: keep detail events only between these instruction times')
+    .option('--last <N>', 'full: keep detail events only for the last N instructions (flight recorder)')
     .option('--invoke <name>', 'reactor: call _initialize, then this export')
     .option('--allow-unknown-imports', 'stub imports outside WASI preview1 with functions that trap when called')
     .option('--stack-size <MiB>', 'stack for the program (default 256)', parsePositiveInt)
@@ -41,7 +45,12 @@ function toOptions(wasm: string, args: string[], flags: RecordFlags) {
   if (flags.detail !== 'inputs' && flags.detail !== 'full') {
     throw new UsageError(`--detail ${flags.detail}: expected "inputs" or "full"`);
   }
+  if ((flags.window || flags.last) && flags.detail !== 'full') {
+    throw new UsageError('--window and --last bound detail events: they need --detail full');
+  }
+  if (flags.window && flags.last) throw new UsageError('--window and --last cannot be combined');
   return {
+    bounds: { window: flags.window ? parseWindow(flags.window) : null, last: flags.last ? parseCount('--last', flags.last) : null },
     wasmPath: wasm,
     // With pass-through options commander keeps the `--` that separates the program's arguments.
     args: args[0] === '--' ? args.slice(1) : args,
@@ -53,6 +62,21 @@ function toOptions(wasm: string, args: string[], flags: RecordFlags) {
     allowUnknownImports: flags.allowUnknownImports ?? false,
     stackSizeMb: flags.stackSize,
   } as const;
+}
+
+/** `FROM..TO` in executed instructions (either side may be empty: from the start, to the end). */
+function parseWindow(spec: string): { from: bigint; to: bigint } {
+  const m = /^(\d*)\.\.(\d*)$/.exec(spec);
+  if (m === null) throw new UsageError(`--window ${spec}: expected FROM..TO in executed instructions, e.g. 1000000..2000000`);
+  const from = m[1] === '' ? 0n : BigInt(m[1]);
+  const to = m[2] === '' ? 2n ** 64n - 1n : BigInt(m[2]);
+  if (to < from) throw new UsageError(`--window ${spec}: TO is before FROM`);
+  return { from, to };
+}
+
+function parseCount(option: string, spec: string): bigint {
+  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n) throw new UsageError(`${option} ${spec}: expected a positive number of instructions`);
+  return BigInt(spec);
 }
 
 /** `NAME=VALUE` as given; `NAME` alone takes our own value, as wasmtime does. */
@@ -82,7 +106,8 @@ function report(wasm: string, result: RecordResult): number {
     return ExitCode.trap;
   }
   if (process.stderr.isTTY) {
-    process.stderr.write(`wtrace: recorded ${result.importCalls} import calls into ${result.tracePath}\n`);
+    const detail = result.instructions === null ? '' : `, ${result.instructions.toLocaleString('en-US')} instructions, ${result.detailEvents.toLocaleString('en-US')} detail events`;
+    process.stderr.write(`wtrace: recorded ${result.importCalls} import calls${detail} into ${result.tracePath}\n`);
   }
   return result.exitCode;
 }

@@ -41,6 +41,8 @@ export function recordingImports(
   capture: CallCapture,
   writer: TraceWriter,
   stdinRelayed: boolean,
+  /** Reads the instrumented module's instruction counter; null when the module is not instrumented. */
+  now: (() => bigint) | null = null,
 ): WebAssembly.Imports {
   const object: Record<string, Record<string, Function>> = {};
   for (const imp of imports) {
@@ -49,7 +51,7 @@ export function recordingImports(
           throw new UnknownImportCalled(imp.module, imp.name);
         }
       : host.functions[imp.name];
-    const wrapped = wrap(imp.functionIndex, target, capture, writer);
+    const wrapped = wrap(imp.functionIndex, target, capture, writer, now);
     const blocks = imp.stubbed
       ? undefined
       : imp.name === 'fd_read' && !stdinRelayed
@@ -80,14 +82,22 @@ function flushFirst(fn: Function, writer: TraceWriter, blocks: (args: unknown[])
   };
 }
 
-function wrap(functionIndex: number, target: WasiFunction, capture: CallCapture, writer: TraceWriter): Function {
+function wrap(
+  functionIndex: number,
+  target: WasiFunction,
+  capture: CallCapture,
+  writer: TraceWriter,
+  now: (() => bigint) | null,
+): Function {
   return (...args: (number | bigint)[]) => {
+    // The counter includes the call instruction itself (docs/instrumentation.md, "Time").
+    const time = now === null ? null : now();
     let result: number | null = null;
     try {
       result = target(...args);
       return result;
     } finally {
-      writer.logCall(functionIndex, null, args, result, capture.writes, capture.output);
+      writer.logCall(functionIndex, time, args, result, capture.writes, capture.output);
       capture.reset();
     }
   };

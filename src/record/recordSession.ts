@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, InputError, UsageError } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
+import { countDetailEvents, drain, instrument, type PcMap } from '../../instrument/index.js';
+import { DetailRecorder, type DetailBounds } from './detailRecorder.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
@@ -29,6 +31,8 @@ export interface RecordOptions {
   readonly invoke?: string | null;
   /** Stub imports outside WASI preview1 with functions that trap when called. */
   readonly allowUnknownImports?: boolean;
+  /** `full` only: a time window or a flight-recorder length for the detail events. */
+  readonly bounds?: DetailBounds;
 }
 
 export interface RecordResult {
@@ -37,6 +41,10 @@ export interface RecordResult {
   readonly trap: TrapInfo | null;
   readonly tracePath: string;
   readonly importCalls: number;
+  /** Executed instructions (`full` only; null for `inputs`, which does not count them). */
+  readonly instructions: bigint | null;
+  /** Detail events written (0 for `inputs`). */
+  readonly detailEvents: number;
 }
 
 /** Exit code of a trapped program, as wasmtime gives on Unix (128 + SIGABRT). */
@@ -48,16 +56,16 @@ export type StdinFactory = (onBlock: () => void) => ByteSource;
 /**
  * Records a run on this thread. Throws `InputError`/`UnsupportedWasmError`/`OutputError` before
  * running. `stdin`, when given, builds the program's stdin and calls `onBlock` when a read starts
- * to wait (the log is then committed); see stdinRelay.ts.
+ * to wait (the log is then committed); see stdinRelay.ts. With `detail: 'full'` the program runs
+ * instrumented (instrument/): every import call gets its instruction time, and the detail events
+ * and keyframes go into the trace (detailRecorder.ts).
  */
-export function recordHere(options: RecordOptions, stdin?: StdinFactory): RecordResult {
-  if (options.detail === 'full') {
-    throw new UsageError('--detail full is not available yet: detail events arrive with the instrumenting compiler (issue #3); use --detail inputs');
-  }
+export async function recordHere(options: RecordOptions, stdin?: StdinFactory): Promise<RecordResult> {
   const bytes = readModule(options.wasmPath);
   const invoke = options.invoke ?? null;
   const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
   for (const dir of options.dirs) checkDir(dir);
+  const instrumented = options.detail === 'full' ? await instrument(bytes, { detail: 'full', source: options.wasmPath }) : null;
 
   const fileName = path.basename(options.wasmPath);
   const argv = [options.wasmPath, ...options.args];
@@ -89,9 +97,35 @@ export function recordHere(options: RecordOptions, stdin?: StdinFactory): Record
   host.memory.observer = capture;
   let end: RecordingEnd;
   try {
-    const instance = new WebAssembly.Instance(checked.module, recordingImports(checked.imports, host, capture, writer, stdin !== undefined));
-    host.memory.bind(instance.exports.memory as WebAssembly.Memory);
-    end = run(instance, invoke, checked.info.functionNames);
+    let clock: WebAssembly.Global | null = null;
+    const now = instrumented ? () => clock!.value as bigint : null;
+    let memory: WebAssembly.Memory | null = null;
+    const detail = instrumented
+      ? new DetailRecorder(
+          writer,
+          { memory: () => new Uint8Array(memory!.buffer), now: now!, countEvents: countDetailEvents },
+          options.bounds ?? {},
+        )
+      : null;
+    const imports = {
+      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, now),
+      ...(instrumented && detail ? instrumented.runtimeImports(detail.sink) : {}),
+    };
+    const module = instrumented ? new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>) : checked.module;
+    const instance = new WebAssembly.Instance(module, imports);
+    memory = instance.exports.memory as WebAssembly.Memory;
+    host.memory.bind(memory);
+    if (instrumented && detail) {
+      clock = instance.exports[instrumented.timeExport] as WebAssembly.Global;
+      drain(instance); // binds the event stream to this instance (instrument/detailRuntime.ts)
+      detail.start();
+    }
+    end = run(instance, invoke, checked.info.functionNames, instrumented?.pcMap() ?? null);
+    if (instrumented && detail && now) {
+      drain(instance);
+      detail.finish();
+      end = { ...end, instructionCount: now() };
+    }
   } catch (e) {
     writer.close();
     throw e;
@@ -104,10 +138,17 @@ export function recordHere(options: RecordOptions, stdin?: StdinFactory): Record
     trap: end.outcome === 'trap' ? (end.trap ?? null) : null,
     tracePath: options.output,
     importCalls: writer.importCallCount,
+    instructions: end.instructionCount,
+    detailEvents: writer.detailEventCount,
   };
 }
 
-function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>): RecordingEnd {
+function run(
+  instance: WebAssembly.Instance,
+  invoke: string | null,
+  names: ReadonlyMap<number, string>,
+  pcs: PcMap | null,
+): RecordingEnd {
   const exports = instance.exports as Record<string, Function>;
   try {
     if (invoke === null) exports._start();
@@ -122,10 +163,23 @@ function run(instance: WebAssembly.Instance, invoke: string | null, names: Reado
       return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: { message: e.message }, instructionCount: null };
     }
     if (isGuestFault(e)) {
-      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: trapInfo(e, names), instructionCount: null };
+      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: originalTrap(trapInfo(e, new Map()), names, pcs), instructionCount: null };
     }
     throw e;
   }
+}
+
+/** The trap in the original module's terms (V8 saw the instrumented one when `pcs` is given). */
+function originalTrap(t: TrapInfo, names: ReadonlyMap<number, string>, pcs: PcMap | null): TrapInfo {
+  if (t.functionIndex === undefined) return t;
+  const functionIndex = pcs ? (pcs.originalFunction(t.functionIndex) ?? undefined) : t.functionIndex;
+  const pc = t.pc === undefined ? undefined : pcs ? (pcs.originalPc(t.pc) ?? undefined) : t.pc;
+  return {
+    message: t.message,
+    functionIndex,
+    functionName: functionIndex === undefined ? undefined : names.get(functionIndex),
+    pc,
+  };
 }
 
 function readModule(file: string): Uint8Array {
