@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeDetailEvents } from '../../instrument/index.js';
 import { TraceReader, traceInfo } from '../../src/trace/index.js';
-import { fixture, plain, snapshotTree, tempDir, wtrace } from '../helpers/run.js';
+import { fixture, plain, skipWithout, snapshotTree, tempDir, wtrace } from '../helpers/run.js';
+import { objdumpFunctions } from '../instrument/objdump.js';
 
 function recordFull(args: string[], input?: string): { trace: string; stdout: string; stderr: string; status: number | null } {
   const trace = path.join(tempDir(), 'full.wtrace');
@@ -83,6 +84,31 @@ describe('wtrace record --detail full', () => {
     const times = [...reader.importCalls()].map((c) => c.time!);
     reader.close();
     expect(times.every((t, i) => t > 0n && (i === 0 || t > times[i - 1]))).toBe(true);
+  });
+
+  it.skipIf(skipWithout('wasm-objdump'))('names only instructions of the right kind at pcs wasm-objdump agrees with', () => {
+    const r = recordFull([fixture('many_calls')]);
+    const reader = TraceReader.open(r.trace);
+    const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))));
+    reader.close();
+    const byOffset = new Map<number, string>();
+    const firstOf = new Map<number, number>();
+    for (const f of objdumpFunctions(fixture('many_calls'))) {
+      for (const i of f.instructions) byOffset.set(i.offset, i.name);
+      if (f.instructions.length > 0) firstOf.set(f.funcIndex, f.instructions[0].offset);
+    }
+    const expectedKind: Record<string, RegExp> = {
+      store: /\.store/, grow: /^memory\.grow$/, fill: /^memory\.fill$/, copy: /^memory\.copy$/, init: /^memory\.init$/, globalSet: /^global\.set$/,
+    };
+    let checked = 0;
+    for (const e of events) {
+      if (e.kind === 'enter') expect(e.pc).toBe(firstOf.get(e.func));
+      else if (e.kind in expectedKind) expect(byOffset.get(e.pc)).toMatch(expectedKind[e.kind]);
+      else expect(byOffset.has(e.pc)).toBe(true);
+      checked++;
+    }
+    expect(checked).toBe(events.length);
+    expect(events.some((e) => e.kind === 'store') && events.some((e) => e.kind === 'enter')).toBe(true);
   });
 
   it('leaves the same files as a plain run', () => {
