@@ -7,9 +7,9 @@
  * A trace whose log does not re-execute (its module calls something else than the log says) is
  * not a trace diff can compare: that is a `ReplayDivergenceError` naming the file.
  */
-import { createHash } from 'node:crypto';
+import { runEntry } from '../src/runtime/runEntry.js';
 import { ReplayDivergenceError } from '../src/errors.js';
-import { TraceFormatError, TraceReader, type ImportCall, type TraceSummary } from '../src/trace/index.js';
+import { TraceReader, type ImportCall, type TraceSummary } from '../src/trace/index.js';
 import { describeCall, type CallDescription } from '../src/wasi/callDescriber.js';
 import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit } from '../src/wasi/index.js';
 import { isGuestFault } from '../src/runtime/trapInfo.js';
@@ -49,11 +49,7 @@ export function streamCalls(file: string, visit: CallVisitor): StreamResult {
   const reader = TraceReader.open(file);
   try {
     const summary = reader.summary();
-    const bytes = reader.moduleBytes();
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    if (hash !== summary.module.sha256) {
-      throw new TraceFormatError(file, `its module bytes do not match their recorded hash (sha256 ${hash}, recorded ${summary.module.sha256})`);
-    }
+    const bytes = reader.verifiedModuleBytes();
     const imports = reader.imports();
     const log = peekable(reader.importCalls());
     const replay = replayImports(imports, log, null);
@@ -93,13 +89,8 @@ export function streamCalls(file: string, visit: CallVisitor): StreamResult {
 
 /** Runs the program; true when the visitor stopped it. Traps and exits end the stream alike. */
 function run(file: string, instance: WebAssembly.Instance, invoke: string | null): boolean {
-  const exports = instance.exports as Record<string, Function>;
   try {
-    if (invoke === null) exports._start();
-    else {
-      exports._initialize?.();
-      exports[invoke]();
-    }
+    runEntry(instance, invoke);
     return false;
   } catch (e) {
     if (e instanceof StopRun) return true;

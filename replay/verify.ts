@@ -6,8 +6,8 @@
  * run's length and the time of a divergence are exact. The first difference is reported as a
  * divergence naming the call, its time, the calling function and pc.
  */
-import { createHash } from 'node:crypto';
-import { TraceFormatError, TraceReader, type TraceSummary } from '../src/trace/index.js';
+import { runEntry } from '../src/runtime/runEntry.js';
+import { TraceReader, type TraceSummary } from '../src/trace/index.js';
 import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit, type LoggedCallView } from '../src/wasi/index.js';
 import { isGuestFault, trapInfo } from '../src/runtime/trapInfo.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
@@ -54,11 +54,7 @@ export async function verifyHere(file: string): Promise<VerifyResult> {
   const reader = TraceReader.open(file);
   try {
     const summary = reader.summary();
-    const bytes = reader.moduleBytes();
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    if (hash !== summary.module.sha256) {
-      throw new TraceFormatError(file, `its module bytes do not match their recorded hash (sha256 ${hash}, recorded ${summary.module.sha256})`);
-    }
+    const bytes = reader.verifiedModuleBytes();
     const names = readModuleInfo(bytes).functionNames;
     const imports = reader.imports();
     const recorded = imports.length === 0 ? 0 : countCalls(reader);
@@ -106,13 +102,8 @@ function countCalls(reader: TraceReader): number {
 }
 
 function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>, pcs: PcMap): RunEnd {
-  const exports = instance.exports as Record<string, Function>;
   try {
-    if (invoke === null) exports._start();
-    else {
-      exports._initialize?.();
-      exports[invoke]();
-    }
+    runEntry(instance, invoke);
     return { kind: 'exit', exitCode: 0 };
   } catch (e) {
     if (e instanceof WasiExit) return { kind: 'exit', exitCode: e.code };

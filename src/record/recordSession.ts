@@ -3,6 +3,7 @@
  * every import call logged, and writes the outcome. Runs on the current thread; `record()` in
  * recordInWorker.ts runs it on a worker with a large stack, which is what the CLI uses.
  */
+import { runEntry } from '../runtime/runEntry.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
@@ -149,13 +150,8 @@ function run(
   names: ReadonlyMap<number, string>,
   pcs: PcMap | null,
 ): RecordingEnd {
-  const exports = instance.exports as Record<string, Function>;
   try {
-    if (invoke === null) exports._start();
-    else {
-      exports._initialize?.();
-      exports[invoke]();
-    }
+    runEntry(instance, invoke);
     return { outcome: 'exit', exitCode: 0, instructionCount: null };
   } catch (e) {
     if (e instanceof WasiExit) return { outcome: 'exit', exitCode: e.code, instructionCount: null };

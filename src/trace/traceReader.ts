@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
 import { CodecError } from './byteBuffer.js';
@@ -166,6 +167,17 @@ export class TraceReader {
       if (row === undefined) throw new TraceFormatError(this.path, 'has no module');
       return new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
     });
+  }
+
+  /** The module bytes after checking them against their recorded hash (`TraceFormatError` if they differ). */
+  verifiedModuleBytes(): Uint8Array {
+    const bytes = this.moduleBytes();
+    const recorded = this.summary().module.sha256;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    if (hash !== recorded) {
+      throw new TraceFormatError(this.path, `its module bytes do not match their recorded hash (sha256 ${hash}, recorded ${recorded})`);
+    }
+    return bytes;
   }
 
   imports(): ImportInfo[] {
