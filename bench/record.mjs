@@ -1,12 +1,16 @@
 // Recording benchmark: runs each bench program alternately plain (test/fixtures/plainRun.mjs,
 // Node's node:wasi without recording), host only (bench/hostRun.mjs, wtrace's own live WASI
-// host without any recording) and recorded (`wtrace record --detail inputs`), for N rounds, and
-// reports medians, the slowdowns (recorded/plain, host-only/plain, recorded/host-only), import
-// calls per second, trace bytes per import call (whole file, and the compressed input log
-// alone), plus a markdown table for BENCHMARKS.md. The host-only column splits the slowdown
-// into what our WASI host costs and what recording adds on top. It checks that every host-only
-// and recorded run printed exactly what the plain run printed and that every recording left a
-// complete trace; it never invents a number: if wtrace cannot record, it stops with the reason.
+// host without any recording), recorded (`wtrace record --detail inputs`) and recorded full
+// (`wtrace record --detail full`: input log plus detail events and keyframes), for N rounds, and
+// reports medians, the slowdowns (recorded/plain, host-only/plain, recorded/host-only,
+// full/plain), import calls per second, trace bytes per import call (whole file, and the
+// compressed input log alone), and for `full`: executed instructions, detail events per second,
+// trace bytes per executed instruction (whole file, and detail-only: stored event chunks plus
+// keyframe pages), events per 1000 instructions, keyframes and pages; plus markdown tables for
+// BENCHMARKS.md. The host-only column splits the slowdown into what our WASI host costs and what
+// recording adds on top. It checks that every host-only and recorded run printed exactly what
+// the plain run printed and that every recording left a complete trace; it never invents a
+// number: if wtrace cannot record, it stops with the reason.
 //
 // Usage: node bench/record.mjs [--rounds N] [--program NAME]...
 import { spawnSync } from 'node:child_process';
@@ -91,7 +95,32 @@ function traceInfo(tracePath) {
     );
   }
   if (info.complete !== true) throw new BenchError(`trace ${tracePath} is not marked complete`);
-  return { fileSize: info.fileSize, importCalls: total, logBytes };
+  return { fileSize: info.fileSize, importCalls: total, logBytes, info, json: run.stdout };
+}
+
+/** The detail-mode fields of `wtrace info --json` for a `--detail full` trace, checked. */
+function fullTraceInfo(tracePath) {
+  const { fileSize, info, json } = traceInfo(tracePath);
+  const d = info.detailEvents;
+  const fields = ['chunks', 'events', 'rawBytes', 'storedBytes', 'keyframes', 'pages', 'pageBytes'];
+  if (info.detail !== 'full' || typeof info.instructionCount !== 'string' || !/^\d+$/.test(info.instructionCount) ||
+    fields.some((f) => typeof d?.[f] !== 'number')) {
+    throw new BenchError(
+      `wtrace info --json of a --detail full trace lacks detail "full", a decimal instructionCount string or ` +
+        `numeric detailEvents.{${fields.join(', ')}}:\n${json.slice(0, 1500)}`,
+    );
+  }
+  return {
+    fullFileSize: fileSize,
+    instructions: Number(BigInt(info.instructionCount)),
+    events: d.events,
+    chunks: d.chunks,
+    rawBytes: d.rawBytes,
+    storedBytes: d.storedBytes,
+    keyframes: d.keyframes,
+    pages: d.pages,
+    pageBytes: d.pageBytes,
+  };
 }
 
 /** Checks up front that bin/wtrace.js can record and describe a small fixture, and hostRun runs it. */
@@ -131,23 +160,29 @@ function commandLines(program, dataDir, tracePath) {
     // `--` only when there are guest arguments, so that a missing argument never becomes "--".
     recorded: [WTRACE, 'record', '--detail', 'inputs', '-o', tracePath, ...dir, wasm,
       ...(program.args.length > 0 ? ['--', ...program.args] : [])],
+    full: [WTRACE, 'record', '--detail', 'full', '-o', tracePath, ...dir, wasm,
+      ...(program.args.length > 0 ? ['--', ...program.args] : [])],
   };
 }
 
 /**
- * One plain run, one host-only run and one recorded run of `program`, in that order; throws if
- * the host-only or recorded run behaves differently from the plain one.
+ * One plain run, one host-only run, one recorded run and one recorded-full run of `program`, in
+ * that order; throws if the host-only or a recorded run behaves differently from the plain one.
  */
 function runRound(program, workDir) {
   const freshDir = (label) => (program.needsDataDir ? mkdtempSync(path.join(workDir, `${label}-`)) : null);
   const plainDir = freshDir('plain');
   const hostDir = freshDir('host');
   const recordDir = freshDir('record');
+  const fullDir = freshDir('full');
   const tracePath = path.join(workDir, `${program.name}.wtrace`);
+  const fullTracePath = path.join(workDir, `${program.name}.full.wtrace`);
   rmSync(tracePath, { force: true });
+  rmSync(fullTracePath, { force: true });
   const plainArgs = commandLines(program, plainDir, tracePath).plain;
   const hostArgs = commandLines(program, hostDir, tracePath).host;
   const recordedArgs = commandLines(program, recordDir, tracePath).recorded;
+  const fullArgs = commandLines(program, fullDir, fullTracePath).full;
 
   const plain = runNode(plainArgs);
   if (plain.status !== 0) throw new BenchError(describeFailure(`node ${plainArgs.join(' ')}`, plain));
@@ -155,14 +190,27 @@ function runRound(program, workDir) {
   if (host.status !== 0) throw new BenchError(describeFailure(`node ${hostArgs.join(' ')}`, host));
   const recorded = runNode(recordedArgs);
   if (recorded.status !== 0) throw new BenchError(describeFailure(`node ${recordedArgs.join(' ')}`, recorded));
-  for (const [label, run] of [['host-only', host], ['recorded', recorded]]) {
+  const info = traceInfo(tracePath);
+  rmSync(tracePath, { force: true }); // before the full run, so that the disk holds one trace at a time
+  const full = runNode(fullArgs);
+  if (full.status !== 0) throw new BenchError(describeFailure(`node ${fullArgs.join(' ')}`, full));
+  for (const [label, run] of [['host-only', host], ['recorded', recorded], ['recorded full', full]]) {
     if (run.stdout !== plain.stdout) {
       throw new BenchError(`${program.name}: ${label} stdout differs from plain stdout\nplain:    ${plain.stdout}\n${label}: ${run.stdout}`);
     }
   }
-  const info = traceInfo(tracePath);
-  for (const dir of [plainDir, hostDir, recordDir, tracePath]) if (dir) rmSync(dir, { recursive: true, force: true });
-  return { plainSeconds: plain.seconds, hostSeconds: host.seconds, recordedSeconds: recorded.seconds, ...info };
+  const fullInfo = fullTraceInfo(fullTracePath);
+  for (const dir of [plainDir, hostDir, recordDir, fullDir, fullTracePath]) if (dir) rmSync(dir, { recursive: true, force: true });
+  return {
+    plainSeconds: plain.seconds,
+    hostSeconds: host.seconds,
+    recordedSeconds: recorded.seconds,
+    fullSeconds: full.seconds,
+    fileSize: info.fileSize,
+    importCalls: info.importCalls,
+    logBytes: info.logBytes,
+    ...fullInfo,
+  };
 }
 
 /** Per-call costs are only printed for programs making at least this many import calls. */
@@ -181,6 +229,12 @@ function summarize(program, rounds) {
   const calls = median(rounds.map((r) => r.importCalls));
   const bytes = median(rounds.map((r) => r.fileSize));
   const logBytes = median(rounds.map((r) => r.logBytes));
+  const full = median(rounds.map((r) => r.fullSeconds));
+  const m = (key) => median(rounds.map((r) => r[key]));
+  const instructions = m('instructions');
+  const events = m('events');
+  const fullBytes = m('fullFileSize');
+  const detailBytes = median(rounds.map((r) => r.storedBytes + r.pageBytes));
   return {
     name: program.name,
     what: program.what,
@@ -204,6 +258,27 @@ function summarize(program, rounds) {
     bytesPerCall: calls > 0 ? bytes / calls : NaN,
     logBytes,
     logBytesPerCall: calls > 0 ? logBytes / calls : NaN,
+    full,
+    fullSlowdown: full / plain,
+    fullOverRecorded: full / recorded,
+    fullSlowdownMin: Math.min(...rounds.map((r) => r.fullSeconds / r.plainSeconds)),
+    fullSlowdownMax: Math.max(...rounds.map((r) => r.fullSeconds / r.plainSeconds)),
+    instructions,
+    events,
+    eventsPerSecond: events / full,
+    eventsPerKiloInstr: instructions > 0 ? (events / instructions) * 1000 : NaN,
+    fullBytes,
+    fullBytesPerInstr: instructions > 0 ? fullBytes / instructions : NaN,
+    detailBytes,
+    detailBytesPerInstr: instructions > 0 ? detailBytes / instructions : NaN,
+    rawBytes: m('rawBytes'),
+    storedBytes: m('storedBytes'),
+    rawBytesPerEvent: events > 0 ? m('rawBytes') / events : NaN,
+    chunks: m('chunks'),
+    keyframes: m('keyframes'),
+    pages: m('pages'),
+    pageBytes: m('pageBytes'),
+    rounds,
   };
 }
 
@@ -218,6 +293,7 @@ function printReport(results, options) {
   console.log(`Each round runs, per program: node ${PLAIN_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log(`                          then node ${HOST_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log(`                          then node ${WTRACE} record --detail inputs -o TMP/NAME.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
+  console.log(`                          then node ${WTRACE} record --detail full -o TMP/NAME.full.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log('Times are wall-clock seconds of the whole child process (median of the rounds).');
   console.log('µs/call: host = (host only - plain) / calls, recorder = (recorded - host only) / calls ' +
     `(medians; n/a below ${int(PER_CALL_MIN_CALLS)} calls, where only start-up costs would show).`);
@@ -238,6 +314,40 @@ function printReport(results, options) {
       `${int(r.importCalls)} | ${int(r.callsPerSecond)} | ${fmt(r.hostMicrosPerCall, 2)} | ${fmt(r.recordMicrosPerCall, 2)} | ` +
       `${int(r.traceBytes)} | ${fmt(r.bytesPerCall, 1)} | ${int(r.logBytes)} | ${fmt(r.logBytesPerCall, 2)} |`);
   }
+  console.log('\n`--detail full` (medians; instructions = instructionCount, events = detailEvents.events, ' +
+    'detail bytes = detailEvents.storedBytes + detailEvents.pageBytes, trace bytes = fileSize):\n');
+  for (const r of results) {
+    console.log(`${r.name}: full ${fmt(r.full)} s; full/plain ${fmt(r.fullSlowdown)}x (rounds ${fmt(r.fullSlowdownMin)}-${fmt(r.fullSlowdownMax)}x), ` +
+      `full/recorded-inputs ${fmt(r.fullOverRecorded)}x; ${int(r.instructions)} instructions, ${int(r.events)} events ` +
+      `(${fmt(r.eventsPerKiloInstr, 1)} per 1000 instr, ${int(r.eventsPerSecond)}/s); trace ${int(r.fullBytes)} bytes ` +
+      `(${fmt(r.fullBytesPerInstr, 3)}/instr), detail ${int(r.detailBytes)} bytes (${fmt(r.detailBytesPerInstr, 3)}/instr); ` +
+      `raw events ${int(r.rawBytes)} bytes (${fmt(r.rawBytesPerEvent, 1)}/event) in ${int(r.chunks)} chunks, stored ${int(r.storedBytes)}; ` +
+      `${int(r.keyframes)} keyframes, ${int(r.pages)} distinct pages, ${int(r.pageBytes)} page bytes`);
+  }
+  console.log('\n| program | plain (s) | recorded inputs (s) | recorded full (s) | full/plain | full/plain rounds | full/inputs | ' +
+    'instructions | detail events | events/1000 instr | events/s | trace bytes | trace bytes/instr | detail bytes | detail bytes/instr |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${fmt(r.plain)} | ${fmt(r.recorded)} | ${fmt(r.full)} | ${fmt(r.fullSlowdown)}x | ` +
+      `${fmt(r.fullSlowdownMin)}-${fmt(r.fullSlowdownMax)}x | ${fmt(r.fullOverRecorded)}x | ${int(r.instructions)} | ${int(r.events)} | ` +
+      `${fmt(r.eventsPerKiloInstr, 1)} | ${int(r.eventsPerSecond)} | ${int(r.fullBytes)} | ${fmt(r.fullBytesPerInstr, 3)} | ` +
+      `${int(r.detailBytes)} | ${fmt(r.detailBytesPerInstr, 3)} |`);
+  }
+  console.log('\n| program | raw event bytes | raw bytes/event | stored event bytes | chunks | keyframes | distinct pages | page bytes |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${int(r.rawBytes)} | ${fmt(r.rawBytesPerEvent, 1)} | ${int(r.storedBytes)} | ${int(r.chunks)} | ` +
+      `${int(r.keyframes)} | ${int(r.pages)} | ${int(r.pageBytes)} |`);
+  }
+  console.log('\nPer-round times (seconds, plain / host only / recorded inputs / recorded full):\n');
+  console.log(`| round | ${results.map((r) => r.name).join(' | ')} |`);
+  console.log(`|---|${results.map(() => '---').join('|')}|`);
+  for (let i = 0; i < options.rounds; i++) {
+    console.log(`| ${i + 1} | ${results.map((r) => {
+      const x = r.rounds[i];
+      return `${fmt(x.plainSeconds)} / ${fmt(x.hostSeconds)} / ${fmt(x.recordedSeconds)} / ${fmt(x.fullSeconds)}`;
+    }).join(' | ')} |`);
+  }
   console.log(`\n${options.rounds} rounds, medians; \`${command}\` on Node ${process.version}.`);
 }
 
@@ -253,7 +363,8 @@ function main() {
         const r = runRound(program, workDir);
         rounds.get(program.name).push(r);
         console.error(`round ${round}/${options.rounds} ${program.name}: plain ${fmt(r.plainSeconds)} s, ` +
-          `host only ${fmt(r.hostSeconds)} s, recorded ${fmt(r.recordedSeconds)} s`);
+          `host only ${fmt(r.hostSeconds)} s, recorded ${fmt(r.recordedSeconds)} s, recorded full ${fmt(r.fullSeconds)} s ` +
+          `(load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
       }
     }
     printReport(programs.map((p) => summarize(p, rounds.get(p.name))), options);
