@@ -14,3 +14,5 @@ export type * from './diffTypes.js';
 export function verify(file: string, options: { stackSizeMb?: number } = {}): Promise<VerifyResult> {
   return runOnWorker<VerifyResult>(workerUrl(import.meta.url, 'verifyWorker'), { file }, options);
 }
+export { Timeline, DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './timeline/index.js';
+export type { CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './timeline/index.js';

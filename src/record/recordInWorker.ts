@@ -7,6 +7,8 @@
 import { DEFAULT_STACK_MB, runOnWorker, workerUrl } from '../runtime/bigStackWorker.js';
 import type { RecordOptions, RecordResult } from './recordSession.js';
 import { createRelayBuffers, serveStdin } from './stdinRelay.js';
+import { MessageChannel } from 'node:worker_threads';
+import { serveCompression } from './offThreadCompression.js';
 
 export { DEFAULT_STACK_MB };
 
@@ -18,11 +20,23 @@ export interface WorkerOptions {
 export function record(options: RecordOptions & WorkerOptions): Promise<RecordResult> {
   const { stackSizeMb, ...recordOptions } = options;
   const stdin = createRelayBuffers();
-  return runOnWorker<RecordResult>(workerUrl(import.meta.url, 'recordWorker'), { options: recordOptions, stdin }, {
-    stackSizeMb,
-    onStart: (worker) => {
-      const release = serveStdin(worker, stdin);
-      worker.on('exit', release);
+  // Detail chunks are compressed here, on the main thread, while the program runs on the worker.
+  const { port1, port2 } = new MessageChannel();
+  const done = new SharedArrayBuffer(4);
+  serveCompression(port1, done);
+  return runOnWorker<RecordResult>(
+    workerUrl(import.meta.url, 'recordWorker'),
+    { options: recordOptions, stdin, compression: { port: port2, done } },
+    {
+      stackSizeMb,
+      transferList: [port2],
+      onStart: (worker) => {
+        const release = serveStdin(worker, stdin);
+        worker.on('exit', () => {
+          release();
+          port1.close();
+        });
+      },
     },
-  });
+  );
 }

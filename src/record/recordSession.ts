@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import { countDetailEvents, drain, instrument, type PcMap } from '../../instrument/index.js';
-import { DetailRecorder, type DetailBounds } from './detailRecorder.js';
+import { DetailRecorder, type DetailBounds, type DetailChunkStore } from './detailRecorder.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
@@ -61,7 +61,12 @@ export type StdinFactory = (onBlock: () => void) => ByteSource;
  * instrumented (instrument/): every import call gets its instruction time, and the detail events
  * and keyframes go into the trace (detailRecorder.ts).
  */
-export async function recordHere(options: RecordOptions, stdin?: StdinFactory): Promise<RecordResult> {
+export async function recordHere(
+  options: RecordOptions,
+  stdin?: StdinFactory,
+  /** Where detail chunks go (default: compressed and written on this thread). */
+  detailStore?: (writer: TraceWriter) => DetailChunkStore,
+): Promise<RecordResult> {
   const bytes = readModule(options.wasmPath);
   const invoke = options.invoke ?? null;
   const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
@@ -106,6 +111,7 @@ export async function recordHere(options: RecordOptions, stdin?: StdinFactory): 
           writer,
           { memory: () => new Uint8Array(memory!.buffer), now: now!, countEvents: countDetailEvents },
           options.bounds ?? {},
+          detailStore?.(writer),
         )
       : null;
     const imports = {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type Transferable } from 'node:worker_threads';
 import { ExitCode, WtraceError } from '../errors.js';
 
 /** Default stack for guest programs, in MiB (virtual: untouched pages cost nothing). */
@@ -31,10 +31,11 @@ type Outcome<T> = { ok: T } | { error: SerializedError };
 export function runOnWorker<T>(
   entry: URL,
   data: unknown,
-  options: { stackSizeMb?: number; onStart?: (worker: Worker) => void } = {},
+  options: { stackSizeMb?: number; onStart?: (worker: Worker) => void; transferList?: Transferable[] } = {},
 ): Promise<T> {
   const worker = new Worker(entry, {
     workerData: data,
+    transferList: options.transferList as never,
     resourceLimits: { stackSizeMb: options.stackSizeMb ?? DEFAULT_STACK_MB },
     // The worker needs none of the embedder's Node flags (some, like --input-type, break it).
     execArgv: [],

@@ -78,7 +78,7 @@ CREATE TABLE detail_chunks (
   first_time  INTEGER NOT NULL,
   end_time    INTEGER NOT NULL,
   event_count INTEGER NOT NULL,
-  codec       TEXT NOT NULL,
+  codec       TEXT NOT NULL CHECK (codec IN ('raw', 'zstd')),
   raw_size    INTEGER NOT NULL,
   data        BLOB NOT NULL
 ) STRICT;

@@ -1,0 +1,118 @@
+/**
+ * Detail chunks by index: per-chunk summaries built once while indexing, and the decoded events
+ * of a chunk on demand, with a few decoded chunks kept (least recently used). A query uses the
+ * summaries to decide which chunks it must decode at all.
+ */
+import { decodeDetailEvents, type DetailEvent } from '../../instrument/index.js';
+import type { TraceReader } from '../../src/trace/index.js';
+import type { Frame } from './types.js';
+
+/** Granule of the per-chunk written-address summary: 256 bytes (fine enough to skip chunks that write only nearby stack slots). */
+export const SUMMARY_PAGE_BITS = 8;
+
+/** What a query needs to know about one chunk without decoding it. */
+export interface ChunkSummary {
+  readonly index: number;
+  /** The chunk's stored `end_time` (it can lag its last event: see docs/replay.md). */
+  readonly storedEnd: bigint;
+  /** Earlier chunks with the same stored `end_time` (how far to skip when fetching). */
+  readonly skip: number;
+  /** Times of its first and last event (decoded, exact). */
+  readonly firstTime: bigint;
+  readonly lastTime: bigint;
+  readonly eventCount: number;
+  /** Sorted 256-byte granules its store/fill/copy/init events write. */
+  readonly pages: Uint32Array;
+  /** True when it has a memory effect (a write or a grow): memory replay skips the others undecoded. */
+  readonly touchesMemory: boolean;
+  /** Functions it enters or exits. */
+  readonly funcs: ReadonlySet<number>;
+  /** The call stack before its first event. */
+  readonly stackAtStart: Frame | null;
+  /** Values of globals set before its first event (latest `global.set` of each). */
+  readonly globalsAtStart: ReadonlyMap<number, Uint8Array>;
+}
+
+/** The address range an event writes in linear memory, or null. */
+export function writtenRange(e: DetailEvent): { address: number; size: number } | null {
+  if (e.kind === 'store') return { address: e.address, size: e.width };
+  if (e.kind === 'fill' || e.kind === 'copy' || e.kind === 'init') return { address: e.dest, size: e.size };
+  return null;
+}
+
+/** True when `pages` (sorted) holds the page of `address`. */
+export function mayWrite(summary: ChunkSummary, address: number): boolean {
+  const page = address >>> SUMMARY_PAGE_BITS;
+  const p = summary.pages;
+  let lo = 0;
+  let hi = p.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (p[mid] < page) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < p.length && p[lo] === page;
+}
+
+export class ChunkStore {
+  private readonly cache = new Map<number, DetailEvent[]>();
+
+  constructor(
+    private readonly reader: TraceReader,
+    readonly chunks: readonly ChunkSummary[],
+    private readonly keep = 4,
+  ) {}
+
+  /** The decoded events of chunk `index`. */
+  events(index: number): DetailEvent[] {
+    const hit = this.cache.get(index);
+    if (hit !== undefined) {
+      this.cache.delete(index);
+      this.cache.set(index, hit);
+      return hit;
+    }
+    const s = this.chunks[index];
+    const it = this.reader.detailChunks(s.storedEnd);
+    let chunk = it.next();
+    for (let i = 0; i < s.skip && !chunk.done; i++) chunk = it.next();
+    it.return(undefined);
+    if (chunk.done || chunk.value.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
+    const events = decodeDetailEvents(chunk.value.events);
+    this.cache.set(index, events);
+    if (this.cache.size > this.keep) this.cache.delete(this.cache.keys().next().value!);
+    return events;
+  }
+
+  /** Index of the first chunk whose last event is at or after `t` (chunks.length if none). */
+  firstEndingAtOrAfter(t: bigint): number {
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.chunks[mid].lastTime < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the last chunk whose first event is at or before `t` (-1 if none). */
+  lastStartingAtOrBefore(t: bigint): number {
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.chunks[mid].firstTime <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** Events to decode to replay memory over the times (a, b]: a cost estimate, in whole chunks. */
+  eventsBetween(a: bigint, b: bigint): number {
+    let n = 0;
+    for (let i = this.firstEndingAtOrAfter(a + 1n); i < this.chunks.length && this.chunks[i].firstTime <= b; i++) {
+      if (this.chunks[i].touchesMemory) n += this.chunks[i].eventCount;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The timeline's public surface: state at any time of a `--detail full` recording and the
+ * queries over its history (docs/replay.md). Re-exported by replay/index.ts.
+ */
+export { Timeline } from './timeline.js';
+export { DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './errors.js';
+export type { CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './types.js';

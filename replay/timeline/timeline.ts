@@ -1,0 +1,217 @@
+/**
+ * The timeline of a `--detail full` recording: the program's memory, call stack and globals at
+ * any instruction time in [0, end], and the queries a time-travel debugger answers instantly.
+ * "At t" means after the instruction whose time is t has executed (and, for t at an import call,
+ * after the host's writes of that call); time 0 is before the first instruction. See
+ * docs/replay.md for the definitions, the cost of the index and what is not known.
+ *
+ * Must not: re-execute the program (traces without detail are refused), or read SQL itself.
+ */
+import { TraceReader } from '../../src/trace/index.js';
+import { framesOf, stepStack, valuesOf } from './callStack.js';
+import { TimeOutOfRangeError } from './errors.js';
+import { globalStates } from './globalState.js';
+import { MemoryImage } from './memoryState.js';
+import { buildIndex, type TimelineIndex } from './timelineIndex.js';
+import type { CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
+import { lastWrite, nextWrite } from './writeSearch.js';
+
+export class Timeline {
+  /** The last memory state computed, the cheapest start for a nearby query (stepping). */
+  private cached: { time: bigint; memory: MemoryImage } | null = null;
+
+  private constructor(
+    private readonly reader: TraceReader,
+    private readonly index: TimelineIndex,
+  ) {}
+
+  /**
+   * Opens `file` and builds the index (one pass over all detail events). Throws
+   * `DetailNeededError` for an inputs-only trace, `TimelineCoverageError` for a windowed,
+   * incomplete or inconsistent one, and the trace layer's errors for a bad file.
+   */
+  static open(file: string): Timeline {
+    const reader = TraceReader.open(file);
+    try {
+      return new Timeline(reader, buildIndex(reader, file));
+    } catch (e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** The time of the last instruction of the recording (the history's end; 0 is its start). */
+  get end(): bigint {
+    return this.index.end;
+  }
+
+  /** Keyframes the timeline starts from (time 0, intermediate ones placed by the index, the end). */
+  get keyframeCount(): number {
+    return this.index.keyframes.length;
+  }
+
+  /** Intermediate keyframes whose memory matched no chunk boundary; they are not used (see docs/replay.md). */
+  get unusedKeyframes(): number {
+    return this.index.unusedKeyframes;
+  }
+
+  /** Number of import calls in the log. */
+  get importCallCount(): number {
+    return this.index.calls.length;
+  }
+
+  /** Linear memory at `t` (a copy: its length is the memory size then, grows included). */
+  memoryAt(t: bigint): Uint8Array {
+    this.checkTime(t);
+    const starts = this.startsFor(t);
+    const best = starts.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const memory = best.load();
+    if (best.time <= t) this.forward(memory, best.time, t);
+    else this.backward(memory, best.time, t);
+    this.cached = { time: t, memory };
+    return memory.bytes.slice();
+  }
+
+  /** The call stack at `t`, innermost frame first (empty before `_start` is entered). */
+  callStackAt(t: bigint): Frame[] {
+    this.checkTime(t);
+    return framesOf(this.walk(t).stack);
+  }
+
+  /**
+   * Every global of the module at `t`. Values are known for globals set by `global.set` before
+   * `t`, and before their first set from that set's old value or the module's constant
+   * initializer; imported globals never set are `unknown`.
+   */
+  globalsAt(t: bigint): GlobalState[] {
+    this.checkTime(t);
+    return globalStates(this.index, this.walk(t).globals);
+  }
+
+  /** The last write covering the byte at `address` at or before `t` (null if none since time 0). */
+  lastWriteBefore(address: number, t: bigint): WriteRecord | null {
+    this.checkTime(t);
+    return lastWrite(this.index, address, t, (a, time) => this.memoryAt(time)[a]);
+  }
+
+  /** The first write covering the byte at `address` after `t` (null if none up to the end). */
+  nextWriteAfter(address: number, t: bigint): WriteRecord | null {
+    this.checkTime(t);
+    return nextWrite(this.index, address, t, (a, time) => this.memoryAt(time)[a]);
+  }
+
+  /** Every activation of function `funcIndex` in entry order, with exit times (null: never returned). */
+  callsOf(funcIndex: number): CallRecord[] {
+    const out: CallRecord[] = [];
+    const { chunks } = this.index.chunks;
+    for (const c of chunks) {
+      if (!c.funcs.has(funcIndex)) continue;
+      let stack = c.stackAtStart;
+      for (const e of this.index.chunks.events(c.index)) {
+        stack = stepStack(stack, e, this.index.names, (frame, exit) => {
+          if (frame.funcIndex === funcIndex) out.push({ frame, exitTime: exit.time, exitPc: exit.pc, results: valuesOf(exit, 'results') });
+        });
+      }
+    }
+    for (const frame of framesOf(this.index.finalStack)) {
+      if (frame.funcIndex === funcIndex) out.push({ frame, exitTime: null, exitPc: null, results: null });
+    }
+    return out.sort((a, b) => (a.frame.entryTime < b.frame.entryTime ? -1 : a.frame.entryTime > b.frame.entryTime ? 1 : 0));
+  }
+
+  /** The `n`-th import call (from 0) with its time and host writes. */
+  importCallAt(n: number): ImportCallRecord {
+    const call = this.index.calls[n];
+    if (call === undefined) throw new TimeOutOfRangeError(`import call ${n} does not exist: the log has ${this.index.calls.length} (0..${this.index.calls.length - 1})`);
+    return call;
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+
+  private checkTime(t: bigint): void {
+    if (t < 0n || t > this.index.end) throw new TimeOutOfRangeError(`time ${t} is outside the recording (0..${this.index.end})`);
+  }
+
+  /** Candidate starting states for `t`, each with a cost in events to replay (plus copying). */
+  private startsFor(t: bigint): { time: bigint; cost: number; load: () => MemoryImage }[] {
+    const { keyframes, chunks } = this.index;
+    const between = (a: bigint, b: bigint) => (a < b ? chunks.eventsBetween(a, b) : chunks.eventsBetween(b, a));
+    const image = (bytes: Uint8Array) => Object.assign(new MemoryImage(bytes), { segments: this.index.segments });
+    const before = keyframes.findLast((k) => k.time <= t)!;
+    const after = keyframes.find((k) => k.time >= t)!;
+    const starts = [before, after].map((k) => ({
+      time: k.time,
+      cost: between(k.time, t) + k.info.memorySize / 8,
+      load: () => image(this.reader.keyframeMemory(k.info)),
+    }));
+    const cached = this.cached;
+    if (cached !== null) {
+      starts.push({ time: cached.time, cost: between(cached.time, t) + cached.memory.bytes.length / 64, load: () => image(cached.memory.bytes.slice()) });
+    }
+    return starts;
+  }
+
+  /** Applies every effect with a time in (from, to]: events at T first, then a call at T. */
+  private forward(memory: MemoryImage, from: bigint, to: bigint): void {
+    const { calls, chunks } = this.index;
+    let k = firstCallAfter(calls, from);
+    for (let i = chunks.firstEndingAtOrAfter(from + 1n); i < chunks.chunks.length && chunks.chunks[i].firstTime <= to; i++) {
+      if (!chunks.chunks[i].touchesMemory) continue;
+      for (const e of chunks.events(i)) {
+        if (e.time <= from) continue;
+        if (e.time > to) break;
+        for (; k < calls.length && calls[k].time < e.time; k++) memory.applyCall(calls[k]);
+        memory.apply(e);
+      }
+    }
+    for (; k < calls.length && calls[k].time <= to; k++) memory.applyCall(calls[k]);
+  }
+
+  /** Undoes every effect with a time in (to, from], last first. */
+  private backward(memory: MemoryImage, from: bigint, to: bigint): void {
+    const { calls, chunks } = this.index;
+    let k = firstCallAfter(calls, from) - 1;
+    for (let i = chunks.lastStartingAtOrBefore(from); i >= 0 && chunks.chunks[i].lastTime > to; i--) {
+      if (!chunks.chunks[i].touchesMemory) continue;
+      const events = chunks.events(i);
+      for (let j = events.length - 1; j >= 0; j--) {
+        const e = events[j];
+        if (e.time > from) continue;
+        if (e.time <= to) break;
+        for (; k >= 0 && calls[k].time >= e.time; k--) memory.undoCall(calls[k]);
+        memory.undo(e);
+      }
+    }
+    for (; k >= 0 && calls[k].time > to; k--) memory.undoCall(calls[k]);
+  }
+
+  /** Stack and set globals at `t`: from the summary of the chunk holding `t`, walking its events. */
+  private walk(t: bigint): { stack: Frame | null; globals: Map<number, Uint8Array> } {
+    const { chunks } = this.index;
+    const i = chunks.lastStartingAtOrBefore(t);
+    if (i < 0) return { stack: null, globals: new Map() };
+    const c = chunks.chunks[i];
+    let stack = c.stackAtStart;
+    const globals = new Map(c.globalsAtStart);
+    for (const e of chunks.events(i)) {
+      if (e.time > t) break;
+      if (e.kind === 'globalSet') globals.set(e.global, e.newBytes);
+      else stack = stepStack(stack, e, this.index.names);
+    }
+    return { stack, globals };
+  }
+}
+
+/** Index of the first call with a time after `t`. */
+function firstCallAfter(calls: readonly ImportCallRecord[], t: bigint): number {
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (calls[mid].time <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
