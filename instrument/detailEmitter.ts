@@ -12,7 +12,7 @@
  */
 import { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
-import { EventKind, HEADER_SIZE, storeKind } from './detailEvents.js';
+import { EventKind, HEADER_SIZE, MAX_FIXED_EVENT_SIZE, storeKind, valueSize } from './detailEvents.js';
 import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
 
 // Opcodes used by the emitted code.
@@ -25,6 +25,7 @@ const I32_CONST = 0x41;
 const I64_CONST = 0x42;
 const I64_ADD = 0x7c;
 const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
 const I32_GT_U = 0x4b;
 const I32_NE = 0x47;
 const I32_EQ = 0x46;
@@ -65,6 +66,11 @@ export interface DetailSlots {
   readonly globalTypes: readonly number[];
   /** Number of imported functions in the original module: indices at or above shift by one. */
   readonly importedFunctionCount: number;
+  /** The call-depth global `D` (i32), or -1: only modules with a `try_table` keep it. */
+  readonly depthGlobal: number;
+  /** The function's parameter and result types, each as its value-type bytes. */
+  readonly params: readonly Uint8Array[];
+  readonly results: readonly Uint8Array[];
 }
 
 /** Indices of a function's scratch locals (-1: not declared, the function does not need it). */
@@ -79,6 +85,12 @@ export interface ScratchLocals {
   readonly f32: number;
   readonly f64: number;
   readonly v128: number;
+  /** One local per result, of the result's type (nullable for a non-nullable reference): results stashed at an exit. */
+  readonly results: readonly number[];
+  /** i64: the frame's enter time (functions with exception handlers only). */
+  readonly entry: number;
+  /** i32: the frame's call depth `D` (functions with handlers, in modules that keep `D`). */
+  readonly depth: number;
 }
 
 /** The scratch local for a value type (i32 values use `b`). */
@@ -90,6 +102,11 @@ function scratchFor(slots: DetailSlots, type: number): number {
   return local;
 }
 
+/** `(ref ht)` cannot be a defaultable local: its stash local is `(ref null ht)`, pushed back with `ref.as_non_null`. */
+const NON_NULLABLE_REF = 0x64;
+const NULLABLE_REF = 0x63;
+const REF_AS_NON_NULL = 0xd4;
+
 const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.f64, ValType.v128]);
 
 /**
@@ -97,8 +114,15 @@ const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.
  * and their declarations as (count, type) groups. Only what is needed: every extra local costs a
  * stack slot in V8's baseline tier (Liftoff), and deep recursion feels that.
  */
-export function scratchLocals(instructions: readonly Instruction[], globalTypes: readonly number[], first: number): { locals: ScratchLocals; decls: number[][] } {
+export function scratchLocals(
+  instructions: readonly Instruction[],
+  globalTypes: readonly number[],
+  first: number,
+  results: readonly Uint8Array[] = [],
+  keepsDepth = false,
+): { locals: ScratchLocals; decls: [number, Uint8Array][] } {
   const need = new Set<string>(['p']);
+  const handlers = instructions.some((i) => i.name === 'catch' || i.name === 'catch_all' || (i.name === 'try_table' && (i.labels?.length ?? 0) > 0));
   const value = (type: number) => need.add(type === ValType.i32 ? 'b' : type === ValType.i64 ? 'i64' : type === ValType.f32 ? 'f32' : type === ValType.f64 ? 'f64' : 'v128');
   for (const ins of instructions) {
     const store = STORES.get(ins.code);
@@ -119,17 +143,25 @@ export function scratchLocals(instructions: readonly Instruction[], globalTypes:
     ['p', ValType.i32], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
     ['i64', ValType.i64], ['f32', ValType.f32], ['f64', ValType.f64], ['v128', ValType.v128],
   ];
-  const locals: Record<string, number> = {};
-  const decls: number[][] = [];
+  if (handlers) order.push(['entry', ValType.i64]);
+  if (handlers && keepsDepth) order.push(['depth', ValType.i32]);
+  const locals: Record<string, number | number[]> = {};
+  const decls: [number, Uint8Array][] = [];
   let next = first;
   for (const [name, type] of order) {
-    if (need.has(name)) {
+    if (need.has(name) || name === 'entry' || name === 'depth') {
       locals[name] = next++;
-      decls.push([1, type]);
+      decls.push([1, new Uint8Array([type])]);
     } else {
       locals[name] = -1;
     }
   }
+  if (!handlers) locals.entry = -1;
+  if (!(handlers && keepsDepth)) locals.depth = -1;
+  locals.results = results.map((t) => {
+    decls.push([1, t[0] === NON_NULLABLE_REF ? new Uint8Array([NULLABLE_REF, ...t.subarray(1)]) : t]);
+    return next++;
+  });
   return { locals: locals as unknown as ScratchLocals, decls };
 }
 
@@ -189,25 +221,44 @@ export class DetailEmitter implements InstructionHooks {
   private readonly x: number;
   /** Set by `before` for instructions whose event is completed in `after`. */
   private post: (() => void) | undefined;
+  /** Offset of the last instruction `before` saw (so `after` knows whether it was reachable). */
+  private lastReachable = -1;
+  /** Open structured instructions (the function's own frame first): start offset, reachable. */
+  private readonly frames: { start: number; live: boolean }[] = [{ start: -1, live: true }];
+  /** Start offsets of the blocks/loops (and -1: the function) that a `try_table` catch clause names. */
+  private readonly catchTargets: Set<number>;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly slots: DetailSlots,
     private readonly out: ByteWriter,
+    instructions: readonly Instruction[] = [],
   ) {
     ({ p: this.p, a: this.a, b: this.b, x: this.x } = slots.scratch);
+    this.catchTargets = tryTableTargets(instructions);
   }
 
-  /** The `enter` event, emitted before the body's first instruction (`c` is zero there). */
+  /**
+   * At entry (`c` is zero there, so `T` is the enter time): `D += 1` where the module keeps `D`,
+   * the frame's enter time and depth where it has handlers, and the `enter` event with the
+   * parameters read from their locals.
+   */
   enter(firstPc: number): void {
-    this.fixedEvent(EventKind.enter, firstPc, { pending: 0, dirty: false }, HEADER_SIZE + 4, () => {
-      this.getP().i32c(this.slots.funcIndex).i32Store(HEADER_SIZE);
-    });
+    const { out, slots } = this;
+    const { entry, depth } = slots.scratch;
+    if (slots.depthGlobal >= 0) {
+      out.u8(GLOBAL_GET).u32(slots.depthGlobal).u8(I32_CONST).u8(1).u8(I32_ADD);
+      if (depth >= 0) out.u8(LOCAL_TEE).u32(depth);
+      out.u8(GLOBAL_SET).u32(slots.depthGlobal);
+    }
+    if (entry >= 0) out.u8(GLOBAL_GET).u32(slots.timeGlobal).u8(LOCAL_SET).u32(entry);
+    this.valuesEvent(EventKind.enter, firstPc, { pending: 0, dirty: false }, slots.params.map((type, local) => ({ type, local })));
   }
 
   before(ins: Instruction, time: InstructionTime, exits: ExitKind): void {
     this.post = undefined;
-    if (exits.kind === 'always') this.exit(ins, time);
+    this.lastReachable = ins.offset;
+    if (exits.kind === 'always') this.alwaysExit(ins, time);
     else if (exits.kind === 'labels') this.conditionalExit(ins, time, exits.toFunction);
     const store = STORES.get(ins.code);
     if (store) this.store(ins, store, time);
@@ -216,10 +267,38 @@ export class DetailEmitter implements InstructionHooks {
     else if (ins.code === CODE_MEMORY_FILL || ins.code === CODE_MEMORY_COPY || ins.code === CODE_MEMORY_INIT) this.bulk(ins, time);
   }
 
-  after(_ins: Instruction): void {
+  after(ins: Instruction): void {
     const post = this.post;
     this.post = undefined;
     post?.();
+    const live = this.lastReachable === ins.offset;
+    switch (ins.name) {
+      case 'block':
+      case 'if':
+      case 'try':
+      case 'try_table':
+        this.frames.push({ start: ins.offset, live });
+        break;
+      case 'loop':
+        this.frames.push({ start: ins.offset, live });
+        if (live && this.catchTargets.has(ins.offset)) this.tryTableResume(ins.offset);
+        break;
+      case 'catch':
+      case 'catch_all':
+        // Reached only by an exception (a try body falling into it jumps past the `end`).
+        if (this.frames[this.frames.length - 1].live) this.catchEvent(ins.offset);
+        break;
+      case 'delegate':
+        this.frames.pop();
+        break;
+      case 'end': {
+        const frame = this.frames.pop()!;
+        if (frame.live && frame.start >= 0 && this.catchTargets.has(frame.start) && this.bytes[frame.start] !== 0x03) this.tryTableResume(ins.offset);
+        break;
+      }
+      default:
+        break;
+    }
   }
 
   /** Copies the instruction, shifting defined-function indices past the added import. */
@@ -232,16 +311,59 @@ export class DetailEmitter implements InstructionHooks {
 
   // --- events ---------------------------------------------------------------------------
 
-  private exit(ins: Instruction, time: InstructionTime): void {
-    this.fixedEvent(EventKind.exit, ins.offset, time, HEADER_SIZE + 4, () => {
-      this.getP().i32c(this.slots.funcIndex).i32Store(HEADER_SIZE);
+  /**
+   * The `exit` event with the results, which are in the result locals (`stashResults`); `D -= 1`.
+   * A tail call logs no results (`withResults` false).
+   */
+  private exit(ins: Instruction, time: InstructionTime, withResults: boolean): void {
+    const { out, slots } = this;
+    if (slots.depthGlobal >= 0) out.u8(GLOBAL_GET).u32(slots.depthGlobal).u8(I32_CONST).u8(1).u8(I32_SUB).u8(GLOBAL_SET).u32(slots.depthGlobal);
+    const values = withResults ? slots.results.map((type, i) => ({ type, local: slots.scratch.results[i] })) : [];
+    this.valuesEvent(EventKind.exit, ins.offset, time, values);
+  }
+
+  /**
+   * Moves the results (the top `results.length` operands) into the result locals. A single
+   * result that needs no cast stays on the stack (`local.tee`); `restoreResults` pushes the rest back.
+   */
+  private stashResults(): void {
+    const { results } = this.slots;
+    const locals = this.slots.scratch.results;
+    for (let i = results.length - 1; i >= 0; i--) {
+      const keep = i === 0 && results[0][0] !== NON_NULLABLE_REF;
+      this.out.u8(keep ? LOCAL_TEE : LOCAL_SET).u32(locals[i]);
+    }
+  }
+
+  private restoreResults(): void {
+    const { results } = this.slots;
+    const locals = this.slots.scratch.results;
+    results.forEach((type, i) => {
+      if (i === 0 && type[0] !== NON_NULLABLE_REF) return; // still on the stack
+      this.out.u8(LOCAL_GET).u32(locals[i]);
+      if (type[0] === NON_NULLABLE_REF) this.out.u8(REF_AS_NON_NULL);
     });
+  }
+
+  /** An instruction that always leaves: `return`, the final `end`, a `br` (or `br_table`) to the function, a tail call. */
+  private alwaysExit(ins: Instruction, time: InstructionTime): void {
+    if (ins.name === 'return_call' || ins.name === 'return_call_indirect') {
+      this.exit(ins, time, false);
+      return;
+    }
+    const table = ins.name === 'br_table';
+    if (table) this.out.u8(LOCAL_SET).u32(this.b);
+    this.stashResults();
+    this.exit(ins, time, true);
+    this.restoreResults();
+    if (table) this.out.u8(LOCAL_GET).u32(this.b);
   }
 
   /** `br_if` / `br_table` that may leave the function: log `exit` only when it does. */
   private conditionalExit(ins: Instruction, time: InstructionTime, toFunction: readonly boolean[]): void {
     const { out } = this;
     out.u8(LOCAL_SET).u32(this.b);
+    this.stashResults();
     if (ins.name === 'br_if') {
       out.u8(LOCAL_GET).u32(this.b);
     } else {
@@ -255,9 +377,97 @@ export class DetailEmitter implements InstructionHooks {
       });
     }
     out.u8(IF).u8(VOID);
-    this.exit(ins, time);
+    this.exit(ins, time, true);
     out.u8(END);
+    this.restoreResults();
     out.u8(LOCAL_GET).u32(this.b);
+  }
+
+  /**
+   * The `catch` event: this frame (its function and enter time) caught an exception; frames
+   * above it were unwound. `c` is zero here (whatever threw flushed and reset it), so the time
+   * is `T`. Resets `D` to this frame's depth.
+   */
+  private catchEvent(pc: number): void {
+    const { out, slots } = this;
+    if (slots.depthGlobal >= 0) out.u8(LOCAL_GET).u32(slots.scratch.depth).u8(GLOBAL_SET).u32(slots.depthGlobal);
+    this.fixedEvent(EventKind.catch, pc, { pending: 0, dirty: false }, HEADER_SIZE + 12, () => {
+      this.getP().i32c(slots.funcIndex).i32Store(HEADER_SIZE);
+      this.getP().get(slots.scratch.entry);
+      out.u8(0x37); // i64.store
+      this.eventMemarg(HEADER_SIZE + 4);
+    });
+  }
+
+  /**
+   * Where a `try_table` catch clause's label resumes (also reached normally): if frames were
+   * unwound (`D` is not this frame's depth), log `catch`.
+   */
+  private tryTableResume(pc: number): void {
+    const { out, slots } = this;
+    out.u8(GLOBAL_GET).u32(slots.depthGlobal).u8(LOCAL_GET).u32(slots.scratch.depth).u8(I32_NE);
+    out.u8(IF).u8(VOID);
+    this.catchEvent(pc);
+    out.u8(END);
+  }
+
+  /**
+   * An enter/exit event: the function index, the size of what follows (u16), the values' type
+   * bytes, then the values: numbers as raw bits (floats reinterpreted), v128 as 16 bytes, a
+   * reference as one byte (1: not null).
+   */
+  private valuesEvent(kind: number, pc: number, time: InstructionTime, values: readonly { type: Uint8Array; local: number }[]): void {
+    const { out } = this;
+    const valueBytes = values.reduce((n, v) => n + valueSize(v.type[0]), 0);
+    const size = values.length + valueBytes;
+    if (size > 0xffff) throw new Error(`function ${this.slots.funcIndex}: ${values.length} values do not fit an event`);
+    const total = HEADER_SIZE + 6 + size;
+    this.reserveSized(total);
+    this.header(kind, pc, time);
+    const fixed = new Uint8Array(6 + values.length);
+    const dv = new DataView(fixed.buffer);
+    dv.setUint32(0, this.slots.funcIndex, true);
+    dv.setUint16(4, size, true);
+    values.forEach((v, i) => (fixed[6 + i] = v.type[0]));
+    this.constBytes(HEADER_SIZE, fixed);
+    let at = HEADER_SIZE + 6 + values.length;
+    for (const v of values) {
+      this.getP().get(v.local);
+      const t = v.type[0];
+      if (t === ValType.i32) this.i32Store(at);
+      else if (t === ValType.i64) out.u8(0x37);
+      else if (t === ValType.f32) this.op(0xbc).i32Store(at); // i32.reinterpret_f32
+      else if (t === ValType.f64) out.u8(0xbd).u8(0x37); // i64.reinterpret_f64
+      else if (t === ValType.v128) out.u8(0xfd).u32(0x0b);
+      else out.u8(0xd1).u8(0x45).u8(0x3a); // ref.is_null, i32.eqz (1: not null), i32.store8
+      if (t === ValType.i64 || t === ValType.f64 || t === ValType.v128 || !NUMERIC.has(t)) this.eventMemarg(at);
+      at += valueSize(t);
+    }
+    this.commit(total);
+  }
+
+  /** Constant bytes at a static offset of the event, in i64/i32/i16/i8 stores. */
+  private constBytes(offset: number, data: Uint8Array): void {
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    let i = 0;
+    while (i < data.length) {
+      const left = data.length - i;
+      this.getP();
+      if (left >= 8) {
+        this.out.u8(I64_CONST).s64(dv.getBigInt64(i, true)).u8(0x37);
+        this.eventMemarg(offset + i);
+        i += 8;
+      } else if (left >= 4) {
+        this.i32c(dv.getInt32(i, true)).i32Store(offset + i);
+        i += 4;
+      } else if (left >= 2) {
+        this.i32c(dv.getUint16(i, true)).op(0x3b).eventMemarg(offset + i); // i32.store16
+        i += 2;
+      } else {
+        this.i32c(data[i]).op(0x3a).eventMemarg(offset + i); // i32.store8
+        i += 1;
+      }
+    }
   }
 
   private store(ins: Instruction, s: StoreShape, time: InstructionTime): void {
@@ -382,6 +592,19 @@ export class DetailEmitter implements InstructionHooks {
     this.commit(size);
   }
 
+  /** Room for an event of `size` bytes: the fast path up to `MAX_FIXED_EVENT_SIZE`, else `p = P; if (p + k > LIMIT) p = reserve(k)`. */
+  private reserveSized(size: number): void {
+    if (size <= MAX_FIXED_EVENT_SIZE) {
+      this.reserveFixed();
+      return;
+    }
+    const { out, slots } = this;
+    const k = size - MAX_FIXED_EVENT_SIZE;
+    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p).u8(I32_CONST).s64(BigInt(k)).u8(I32_ADD);
+    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
+    out.u8(IF).u8(VOID).u8(I32_CONST).s64(BigInt(k)).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+  }
+
   /** `p = P; if (p > LIMIT) p = reserve(0)`. */
   private reserveFixed(): void {
     const { out, slots } = this;
@@ -475,4 +698,34 @@ function typedStore(type: number): number[] {
     case ValType.v128: return [0xfd, 0x0b];
     default: throw new Error(`no store for type 0x${type.toString(16)}`);
   }
+}
+
+/**
+ * Start offsets of the structured instructions whose label some `try_table` catch clause names
+ * (-1: the function's own label). A catch clause's label counts from outside its `try_table`.
+ */
+function tryTableTargets(instructions: readonly Instruction[]): Set<number> {
+  const targets = new Set<number>();
+  const open: number[] = [-1];
+  for (const ins of instructions) {
+    switch (ins.name) {
+      case 'try_table':
+        for (const l of ins.labels ?? []) targets.add(open[open.length - 1 - l]);
+        open.push(ins.offset);
+        break;
+      case 'block':
+      case 'loop':
+      case 'if':
+      case 'try':
+        open.push(ins.offset);
+        break;
+      case 'end':
+      case 'delegate':
+        open.pop();
+        break;
+      default:
+        break;
+    }
+  }
+  return targets;
 }

@@ -27,11 +27,15 @@ export const EventKind = {
   globalSet: 10,
   enter: 11,
   exit: 12,
+  catch: 13,
 } as const;
 
 /** Bytes of the common header: kind, pc, time. */
 export const HEADER_SIZE = 13;
-/** No fixed-size event is larger than this (a v128 store: 13 + 4 + 16 + 16). */
+/**
+ * Events up to this size take the buffer's fast path (a v128 store: 13 + 4 + 16 + 16 = 49);
+ * larger ones (bulk events, enter/exit with many values) reserve their exact size.
+ */
 export const MAX_FIXED_EVENT_SIZE = 64;
 
 /** Store kind for a width in bytes. */
@@ -112,14 +116,31 @@ export interface GlobalSetEvent extends EventBase {
 }
 
 /**
+ * One argument or result value. Numbers are raw bits: `f32`/`f64` carry their bit pattern (NaN
+ * payloads survive), `i32` is signed, `i64` a signed bigint. References cannot be stored, so a
+ * reference value is only its type byte and whether it was null.
+ */
+export type DetailValue =
+  | { readonly type: 'i32'; readonly value: number }
+  | { readonly type: 'i64'; readonly value: bigint }
+  | { readonly type: 'f32'; readonly bits: number }
+  | { readonly type: 'f64'; readonly bits: bigint }
+  | { readonly type: 'v128'; readonly bytes: Uint8Array }
+  /** `refType`: the value type's first byte (0x70 funcref, 0x6f externref, 0x69 exnref, 0x63/0x64 typed). */
+  | { readonly type: 'ref'; readonly refType: number; readonly isNull: boolean };
+
+/**
  * A function starts (called by `call`, `call_indirect`, a tail call, from JS or as the start
  * function). `pc` is the callee's first instruction; `time` is the count before it runs (so, for
- * a Wasm caller, the time of the call instruction).
+ * a Wasm caller, the time of the call instruction). Enter times of the frames live at once
+ * strictly increase with depth, so `time` identifies a frame on the stack (see `CatchEvent`).
  */
 export interface EnterEvent extends EventBase {
   readonly kind: 'enter';
   /** Original function index (imports first). */
   readonly func: number;
+  /** The parameters, in declared order, as the callee received them. */
+  readonly args: readonly DetailValue[];
 }
 
 /**
@@ -129,6 +150,25 @@ export interface EnterEvent extends EventBase {
 export interface ExitEvent extends EventBase {
   readonly kind: 'exit';
   readonly func: number;
+  /**
+   * The values returned, in declared order. Empty for a function without results and for a
+   * tail call (`pc` names a `return_call*`): the frame ends, its callee produces the results.
+   */
+  readonly results: readonly DetailValue[];
+}
+
+/**
+ * An exception was caught by frame `frameTime` (the `time` of that frame's `enter` event), a
+ * call of `func`. Every frame entered after it and not yet exited was unwound: a reader pops
+ * frames until the top one's enter time is `frameTime`. Logged at every legacy `catch` /
+ * `catch_all` that is entered (`pc`: that instruction), and where a `try_table` catch clause's
+ * label resumes (`pc`: the `end` of the label's block, or the `loop`) when frames were unwound.
+ * `time` is the count at the throw (the marker does not count).
+ */
+export interface CatchEvent extends EventBase {
+  readonly kind: 'catch';
+  readonly func: number;
+  readonly frameTime: bigint;
 }
 
 export type DetailEvent =
@@ -139,7 +179,8 @@ export type DetailEvent =
   | InitEvent
   | GlobalSetEvent
   | EnterEvent
-  | ExitEvent;
+  | ExitEvent
+  | CatchEvent;
 
 /** The stream is cut or holds an unknown kind; `offset` is where decoding failed. */
 export class DetailEventDecodeError extends Error {
@@ -149,6 +190,42 @@ export class DetailEventDecodeError extends Error {
 }
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
+
+/** Bytes a logged value takes, by its type byte (references: a 1-byte null marker). */
+export function valueSize(type: number): number {
+  switch (type) {
+    case 0x7f: case 0x7d: return 4; // i32, f32
+    case 0x7e: case 0x7c: return 8; // i64, f64
+    case 0x7b: return 16; // v128
+    default: return 1; // a reference type: 0 null, 1 non-null
+  }
+}
+
+/**
+ * The values of an enter/exit event: `size` bytes at `at` holding n type bytes, then the n
+ * values. n is where the type bytes read so far plus their values' sizes reach `size`.
+ */
+function decodeValues(bytes: Uint8Array, view: DataView, at: number, size: number): DetailValue[] {
+  let n = 0;
+  let used = 0;
+  while (used < size) used += 1 + valueSize(bytes[at + n++]);
+  if (used !== size) throw new DetailEventDecodeError('enter/exit values do not fill their size', at);
+  const out: DetailValue[] = [];
+  let v = at + n;
+  for (let i = 0; i < n; i++) {
+    const type = bytes[at + i];
+    switch (type) {
+      case 0x7f: out.push({ type: 'i32', value: view.getInt32(v, true) }); break;
+      case 0x7e: out.push({ type: 'i64', value: view.getBigInt64(v, true) }); break;
+      case 0x7d: out.push({ type: 'f32', bits: view.getUint32(v, true) }); break;
+      case 0x7c: out.push({ type: 'f64', bits: view.getBigUint64(v, true) }); break;
+      case 0x7b: out.push({ type: 'v128', bytes: new Uint8Array(bytes.subarray(v, v + 16)) }); break;
+      default: out.push({ type: 'ref', refType: type, isNull: bytes[v] === 0 });
+    }
+    v += valueSize(type);
+  }
+  return out;
+}
 
 /** Decodes a whole stream of events (chunks concatenated in the order they were delivered). */
 export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
@@ -204,9 +281,17 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
       out.push({ kind: 'globalSet', time, pc, global: u32(p), oldBytes: slice(p + 5, width), newBytes: slice(p + 5 + width, width) });
       at = p + 5 + 2 * width;
     } else if (kind === EventKind.enter || kind === EventKind.exit) {
-      need(HEADER_SIZE + 4);
-      out.push({ kind: kind === EventKind.enter ? 'enter' : 'exit', time, pc, func: u32(p) });
-      at = p + 4;
+      need(HEADER_SIZE + 6);
+      const size = view.getUint16(p + 4, true);
+      need(HEADER_SIZE + 6 + size);
+      const values = decodeValues(bytes, view, p + 6, size);
+      if (kind === EventKind.enter) out.push({ kind: 'enter', time, pc, func: u32(p), args: values });
+      else out.push({ kind: 'exit', time, pc, func: u32(p), results: values });
+      at = p + 6 + size;
+    } else if (kind === EventKind.catch) {
+      need(HEADER_SIZE + 12);
+      out.push({ kind: 'catch', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true) });
+      at = p + 12;
     } else {
       throw new DetailEventDecodeError(`unknown event kind ${kind}`, start);
     }
@@ -219,22 +304,35 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
  * only each event's kind and, for variable-size kinds, its size field.
  */
 export function countDetailEvents(bytes: Uint8Array): number {
+  return scanDetailEvents(bytes).count;
+}
+
+/**
+ * Counts the events in a stream and reads the times of the first and the last (the recorder's
+ * per-chunk summary) without decoding payloads: only each event's kind, time and size fields.
+ * An empty stream has count 0 and times 0.
+ */
+export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime: bigint; lastTime: bigint } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   let n = 0;
+  let last = -1;
   while (at < bytes.length) {
     const kind = bytes[at];
     const p = at + HEADER_SIZE;
+    last = at;
     if (kind >= EventKind.store1 && kind <= EventKind.store16) at = p + 4 + 2 * STORE_WIDTHS[kind];
     else if (kind === EventKind.grow) at = p + 12;
     else if (kind === EventKind.fill) at = p + 9 + view.getUint32(p + 4, true);
     else if (kind === EventKind.copy) at = p + 12 + view.getUint32(p + 8, true);
     else if (kind === EventKind.init) at = p + 16 + view.getUint32(p + 12, true);
     else if (kind === EventKind.globalSet) at = p + 5 + 2 * bytes[p + 4];
-    else if (kind === EventKind.enter || kind === EventKind.exit) at = p + 4;
+    else if (kind === EventKind.enter || kind === EventKind.exit) at = p + 6 + view.getUint16(p + 4, true);
+    else if (kind === EventKind.catch) at = p + 12;
     else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
     n++;
   }
   if (at !== bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-  return n;
+  const timeAt = (o: number) => (o < 0 ? 0n : view.getBigUint64(o + 5, true));
+  return { count: n, firstTime: timeAt(n > 0 ? 0 : -1), lastTime: timeAt(last) };
 }

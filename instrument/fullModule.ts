@@ -12,7 +12,7 @@
  * - the defined function `reserve(n) -> p` (the buffer's slow path);
  * - the event memory (index = number of original memories), exported as `__wtrace_events`;
  * - globals `T` (time, exported as `__wtrace_time`), `P` (the buffer's end, exported as
- *   `__wtrace_events_end`) and `LIMIT`;
+ *   `__wtrace_events_end`) and `LIMIT`; and `D` (the call depth) if some function has a `try_table`;
  * - the export `__wtrace_flush` (the imported flush function, re-exported so that `drain` can
  *   reach the runtime that an instance was linked with);
  * - per function: the counter local and scratch locals.
@@ -45,6 +45,10 @@ const END_OF_MODULE = -1;
 /** What `full` needs beyond `ModuleLayout`: types, imports, memories, globals. */
 interface FullLayout {
   typeCount: number;
+  /** Each type's parameter and result value types, each as its bytes (a reference type may carry a heap type). */
+  types: { params: Uint8Array[]; results: Uint8Array[] }[];
+  /** Type index of each defined function. */
+  functionTypes: number[];
   importedFunctions: number;
   memories: { memory64: boolean }[];
   globalTypes: number[];
@@ -77,6 +81,9 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const timeGlobal = full.globalTypes.length;
   const endGlobal = timeGlobal + 1;
   const limitGlobal = timeGlobal + 2;
+  // The call depth `D`, only where a try_table can catch (see detailEmitter.ts, exceptions).
+  const hasTryTable = positions.functions.some((f) => f.instructions.some((i) => i.name === 'try_table'));
+  const depthGlobal = hasTryTable ? timeGlobal + 3 : -1;
   const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
 
   const sections = new Map<number, Uint8Array>();
@@ -91,7 +98,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // T
     w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // P
     w.u8(ValType.i32).u8(1).u8(0x41).s64(BigInt(initialLimit | 0)).u8(0x0b); // LIMIT
-    return 3;
+    if (depthGlobal >= 0) w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // D
+    return depthGlobal >= 0 ? 4 : 3;
   }, (r, w) => {
     copyValType(r, w);
     w.u8(r.u8());
@@ -117,7 +125,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   if (find(S.element)) vec(S.element, () => 0, (r, w) => rewriteElement(r, w, shift));
   if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
 
-  const slots = { timeGlobal, endGlobal, limitGlobal, reserveFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
+  const slots = { timeGlobal, endGlobal, limitGlobal, depthGlobal, reserveFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
   const copies = new CopyLog();
   const code = new ByteWriter().u32(positions.functions.length + 1);
   for (const fn of positions.functions) {
@@ -125,13 +133,14 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     const head = new ByteReader(wasm, body.start, body.codeStart);
     const groups = head.u32();
     const local = body.paramCount + body.localCount;
-    const scratch = scratchLocals(fn.instructions, full.globalTypes, local + 1);
+    const type = full.types[full.functionTypes[fn.funcIndex - full.importedFunctions]];
+    const scratch = scratchLocals(fn.instructions, full.globalTypes, local + 1, type.results, depthGlobal >= 0);
     const w = new ByteWriter();
     w.u32(groups + 1 + scratch.decls.length).bytes(wasm.subarray(head.offset, body.codeStart)).u8(1).u8(ValType.i64);
-    for (const [n, t] of scratch.decls) w.u32(n).u8(t);
-    const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals };
+    for (const [n, t] of scratch.decls) w.u32(n).bytes(t);
+    const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals, params: type.params, results: type.results };
     const observer = copies.startFunction(w.length);
-    const emitter = new DetailEmitter(wasm, detail, w);
+    const emitter = new DetailEmitter(wasm, detail, w, fn.instructions);
     emitter.enter(fn.instructions[0].offset);
     emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter, observer);
     code.u32(w.length).bytes(w.toBytes());
@@ -263,8 +272,23 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
     const s = find(id);
     return s ? new ByteReader(wasm, s.payloadStart, s.end) : undefined;
   };
-  const types = reader(S.type);
-  const typeCount = types ? types.u32() : 0;
+  const typeSection = reader(S.type);
+  const typeCount = typeSection ? typeSection.u32() : 0;
+  const types: FullLayout['types'] = [];
+  const valTypes = (r: ByteReader) => {
+    const out: Uint8Array[] = [];
+    for (let i = 0, n = r.u32(); i < n; i++) {
+      const w = new ByteWriter();
+      copyValType(r, w);
+      out.push(w.toBytes());
+    }
+    return out;
+  };
+  for (let i = 0; i < typeCount; i++) {
+    const at = typeSection!.offset;
+    if (typeSection!.u8() !== 0x60) throw new WasmDecodeError('type is not a plain function type (GC types are unsupported)', at);
+    types.push({ params: valTypes(typeSection!), results: valTypes(typeSection!) });
+  }
   let importedFunctions = 0;
   const memories: { memory64: boolean }[] = [];
   const globalTypes: number[] = [];
@@ -312,7 +336,9 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
     }
   }
   const funcs = reader(S.function);
-  return { typeCount, importedFunctions, memories, globalTypes, definedFunctionCount: funcs ? funcs.u32() : 0 };
+  const functionTypes: number[] = [];
+  if (funcs) for (let i = 0, n = funcs.u32(); i < n; i++) functionTypes.push(funcs.u32());
+  return { typeCount, types, functionTypes, importedFunctions, memories, globalTypes, definedFunctionCount: functionTypes.length };
 }
 
 /**

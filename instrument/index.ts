@@ -13,7 +13,7 @@ export { decodePositions, type FunctionPositions, type Instruction, type ModuleP
 export { TIME_EXPORT } from './countInstructions.js';
 export { drain, runtimeImports, type EventSink } from './detailRuntime.js';
 export {
-  countDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CopyEvent, type DetailEvent, type EnterEvent,
+  countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
   type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent,
 } from './detailEvents.js';
 export { EVENTS_END_EXPORT, EVENTS_EXPORT } from './fullModule.js';

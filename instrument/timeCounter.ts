@@ -172,12 +172,17 @@ class CounterEmitter {
         this.flush(counts, false);
         this.copy(ins);
         return;
-      case 'return':
-      case 'return_call':
-      case 'return_call_indirect':
       case 'throw':
       case 'rethrow':
       case 'throw_ref':
+        // A handler of this same activation may catch it and go on counting in `c`: reset it then.
+        this.flush(counts, !this.frames.some((f) => f.kind === 'try' || f.kind === 'try_table'));
+        this.copy(ins);
+        this.reachable = false;
+        return;
+      case 'return':
+      case 'return_call':
+      case 'return_call_indirect':
       case 'unreachable':
         this.flush(counts, true);
         this.copy(ins);

@@ -46,6 +46,9 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   const summary = reader.summary();
   if (summary.detail !== 'full') throw new DetailNeededError(file);
   if (!summary.complete) throw new TimelineCoverageError(file, 'is incomplete (the recorder stopped before the end): it has no final keyframe');
+  if (summary.detailBounds.window !== null || summary.detailBounds.last !== null) {
+    throw new TimelineCoverageError(file, 'was recorded with --window or --last: some detail events were left out, and the timeline needs the whole run');
+  }
   const kfs = reader.keyframes();
   if (kfs.length < 2 || kfs[0].time !== 0n) {
     throw new TimelineCoverageError(file, 'its detail events do not start at time 0 (recorded with --window or --last); the timeline needs the whole run');
@@ -83,15 +86,24 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   let skip = 0;
   let lastEventTime = 0n;
   let unmatched = 0;
+  /**
+   * Keyframes are taken at import calls, as the state after instruction k (the call's time - 1):
+   * before applying anything later than k, memory must equal the keyframe; it then becomes a
+   * starting point. One that does not match is left unused (and counted), never trusted.
+   */
+  const matchKeyframesBefore = (t: bigint) => {
+    while (middle.length > 0 && middle[0].time < t) {
+      const k = middle.shift()!;
+      applyCallsBefore(k.time + 1n);
+      if (sameBytes(memory.bytes, reader.keyframeMemory(k))) points.push({ info: k, time: k.time });
+      else unmatched++;
+    }
+  };
   for (const chunk of reader.detailChunks()) {
     const events = decodeDetailEvents(chunk.events);
     if (events.length === 0) continue;
-    if (chunk.firstTime !== prevEnd) throw new TimelineCoverageError(file, `detail chunk ${summaries.length} does not follow the previous one (recorded with --window?)`);
+    if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${summaries.length} overlaps the previous one`);
     applyCallsBefore(events[0].time);
-    for (; middle.length > 0 && middle[0].time < prevEnd; unmatched++) middle.shift(); // passed without matching
-    if (summaries.length > 0 && middle.length > 0 && middle[0].time === prevEnd && sameBytes(memory.bytes, reader.keyframeMemory(middle[0]))) {
-      points.push({ info: middle.shift()!, time: events[0].time - 1n });
-    }
     skip = summaries.length > 0 && chunk.endTime === prevEnd ? skip + 1 : 0;
     const pages = new Set<number>();
     const funcs = new Set<number>();
@@ -99,6 +111,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
     const stackAtStart = stack;
     const globalsAtStart = new Map(globals);
     for (const e of events) {
+      matchKeyframesBefore(e.time);
       applyCallsBefore(e.time);
       memory.apply(e);
       const range = writtenRange(e);
@@ -119,6 +132,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
     });
     prevEnd = chunk.endTime;
   }
+  matchKeyframesBefore(2n ** 64n);
   applyCallsBefore(2n ** 64n);
   const last = kfs.at(-1)!;
   if (!sameBytes(memory.bytes, reader.keyframeMemory(last))) {
@@ -130,8 +144,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   return {
     end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callsByPage,
     chunks: new ChunkStore(reader, summaries), keyframes: points, finalStack: stack, firstSet,
-    // A keyframe written with the last chunk holds the final state: the final keyframe serves it.
-    unusedKeyframes: unmatched + middle.filter((k) => k.time !== prevEnd).length,
+    unusedKeyframes: unmatched,
   };
 }
 

@@ -18,6 +18,8 @@ export interface DetailBounds {
   readonly last?: bigint | null;
   /** Raw event bytes between keyframes (default 64 MiB). */
   readonly keyframeEveryBytes?: number;
+  /** Raw event bytes per stored chunk (default `DETAIL_CHUNK_BYTES`). */
+  readonly chunkBytes?: number;
 }
 
 /** Where finished chunks go: the trace writer itself, or an off-thread compressor in front of it. */
@@ -34,8 +36,8 @@ export interface DetailSource {
   memory(): Uint8Array;
   /** Executed instructions now. */
   now(): bigint;
-  /** Events in one flushed buffer. */
-  countEvents(events: Uint8Array): number;
+  /** Events in one flushed buffer, and the times of its first and last event. */
+  scan(events: Uint8Array): { count: number; firstTime: bigint; lastTime: bigint };
 }
 
 interface HeldChunk {
@@ -52,9 +54,9 @@ interface HeldChunk {
  */
 export const DETAIL_CHUNK_BYTES = 4 << 20;
 
-/** Joins consecutive small chunks into ones of at least `DETAIL_CHUNK_BYTES` before `inner` sees them. */
-function batched(inner: DetailChunkStore): DetailChunkStore {
-  let buffer = new Uint8Array(DETAIL_CHUNK_BYTES * 2);
+/** Joins consecutive small chunks into ones of at least `size` bytes before `inner` sees them. */
+function batched(inner: DetailChunkStore, size: number): DetailChunkStore {
+  let buffer = new Uint8Array(size * 2);
   let length = 0;
   let firstTime = 0n;
   let endTime = 0n;
@@ -75,7 +77,7 @@ function batched(inner: DetailChunkStore): DetailChunkStore {
       length += events.length;
       endTime = end;
       count += n;
-      if (length >= DETAIL_CHUNK_BYTES) emit();
+      if (length >= size) emit();
     },
     flush() {
       emit();
@@ -88,8 +90,9 @@ function batched(inner: DetailChunkStore): DetailChunkStore {
 export const KEYFRAME_EVERY_BYTES = 64 << 20;
 
 export class DetailRecorder {
-  private nextFirstTime = 0n;
+  private lastEventTime = 0n;
   private bytesSinceKeyframe = 0;
+  private keyframeDue = false;
   private readonly ring: HeldChunk[] = [];
 
   private readonly chunks: DetailChunkStore;
@@ -105,6 +108,7 @@ export class DetailRecorder {
         append: (events, firstTime, endTime, count) => writer.appendDetail(events, firstTime, endTime, count),
         flush: () => {},
       },
+      bounds.chunkBytes ?? DETAIL_CHUNK_BYTES,
     );
   }
 
@@ -113,29 +117,51 @@ export class DetailRecorder {
     if (this.keepsEverythingFromStart()) this.writer.addKeyframe(0n, this.source.memory(), []);
   }
 
-  /** The sink for the instrumented module's flushes. `events` may be a view: used before returning. */
+  /**
+   * The sink for the instrumented module's flushes. `events` may be a view: used before returning.
+   * Chunk times come from the events themselves: the module's time global lags behind its
+   * functions' local counters between calls, so it is not read here.
+   */
   readonly sink = (events: Uint8Array): void => {
     if (events.length === 0) return;
-    const endTime = this.source.now();
-    const chunk = { events, firstTime: this.nextFirstTime, endTime, count: this.source.countEvents(events) };
-    this.nextFirstTime = endTime;
+    const { count, firstTime, lastTime } = this.source.scan(events);
+    this.lastEventTime = lastTime;
     const { window, last } = this.bounds;
-    if (last != null) return this.hold({ ...chunk, events: events.slice() }, last);
-    if (window != null && (endTime < window.from || chunk.firstTime > window.to)) return;
-    this.chunks.append(events, chunk.firstTime, endTime, chunk.count);
+    if (last != null) return this.hold({ events: events.slice(), firstTime, endTime: lastTime, count }, last);
+    if (window != null && (lastTime < window.from || firstTime > window.to)) return;
+    this.chunks.append(events, firstTime, lastTime, count);
     this.bytesSinceKeyframe += events.length;
-    if (this.bytesSinceKeyframe >= (this.bounds.keyframeEveryBytes ?? KEYFRAME_EVERY_BYTES)) {
-      this.writer.addKeyframe(endTime, this.source.memory(), []);
-      this.bytesSinceKeyframe = 0;
-    }
+    if (this.bytesSinceKeyframe >= (this.bounds.keyframeEveryBytes ?? KEYFRAME_EVERY_BYTES)) this.keyframeDue = true;
   };
 
-  /** After the run (and the final drain): writes held chunks and the final keyframe. */
+  /**
+   * Called by the recorder at every import call, before the host runs, with the call's time
+   * (exact: the module flushes its counters before every call). A keyframe that came due is
+   * taken here, where memory is exactly the state after instruction `time - 1`.
+   */
+  atImportCall(time: bigint): void {
+    if (!this.keyframeDue) return;
+    this.keyframeDue = false;
+    this.bytesSinceKeyframe = 0;
+    this.writer.addKeyframe(time - 1n, this.source.memory(), []);
+  }
+
+  /**
+   * After the run (and the final drain): writes held chunks and the final keyframe. Its time is
+   * the end of the run; after a trap the module's count may lag its last event, so the later of
+   * the two is used (the memory is the final state either way).
+   */
   finish(): void {
     for (const c of this.ring) this.chunks.append(c.events, c.firstTime, c.endTime, c.count);
     this.ring.length = 0;
     this.chunks.flush();
-    this.writer.addKeyframe(this.source.now(), this.source.memory(), []);
+    const now = this.source.now();
+    this.writer.addKeyframe(now > this.lastEventTime ? now : this.lastEventTime, this.source.memory(), []);
+  }
+
+  /** The time of the last event seen (0 before any). */
+  get lastTime(): bigint {
+    return this.lastEventTime;
   }
 
   private keepsEverythingFromStart(): boolean {

@@ -43,6 +43,8 @@ export function recordingImports(
   stdinRelayed: boolean,
   /** Reads the instrumented module's instruction counter; null when the module is not instrumented. */
   now: (() => bigint) | null = null,
+  /** Told the time of every import call before the host runs (keyframes are taken there). */
+  onCall: ((time: bigint) => void) | null = null,
 ): WebAssembly.Imports {
   const object: Record<string, Record<string, Function>> = {};
   for (const imp of imports) {
@@ -51,7 +53,7 @@ export function recordingImports(
           throw new UnknownImportCalled(imp.module, imp.name);
         }
       : host.functions[imp.name];
-    const wrapped = wrap(imp.functionIndex, target, capture, writer, now);
+    const wrapped = wrap(imp.functionIndex, target, capture, writer, now, onCall);
     const blocks = imp.stubbed
       ? undefined
       : imp.name === 'fd_read' && !stdinRelayed
@@ -88,10 +90,12 @@ function wrap(
   capture: CallCapture,
   writer: TraceWriter,
   now: (() => bigint) | null,
+  onCall: ((time: bigint) => void) | null,
 ): Function {
   return (...args: (number | bigint)[]) => {
     // The counter includes the call instruction itself (docs/instrumentation.md, "Time").
     const time = now === null ? null : now();
+    if (time !== null) onCall?.(time);
     let result: number | null = null;
     try {
       result = target(...args);

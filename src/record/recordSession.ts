@@ -7,7 +7,7 @@ import { runEntry } from '../runtime/runEntry.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
-import { countDetailEvents, drain, instrument, type PcMap } from '../../instrument/index.js';
+import { drain, instrument, scanDetailEvents, type PcMap } from '../../instrument/index.js';
 import { DetailRecorder, type DetailBounds, type DetailChunkStore } from './detailRecorder.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
@@ -89,6 +89,7 @@ export async function recordHere(
     invoke,
     stubUnknown: options.allowUnknownImports ?? false,
     imports: checked.imports,
+    detailBounds: options.detail === 'full' ? options.bounds : undefined,
   });
 
   const capture = new CallCapture();
@@ -109,13 +110,13 @@ export async function recordHere(
     const detail = instrumented
       ? new DetailRecorder(
           writer,
-          { memory: () => new Uint8Array(memory!.buffer), now: now!, countEvents: countDetailEvents },
+          { memory: () => new Uint8Array(memory!.buffer), now: now!, scan: scanDetailEvents },
           options.bounds ?? {},
           detailStore?.(writer),
         )
       : null;
     const imports = {
-      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, now),
+      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, now, detail ? (t) => detail.atImportCall(t) : null),
       ...(instrumented && detail ? instrumented.runtimeImports(detail.sink) : {}),
     };
     const module = instrumented ? new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>) : checked.module;
@@ -131,7 +132,7 @@ export async function recordHere(
     if (instrumented && detail && now) {
       drain(instance);
       detail.finish();
-      end = { ...end, instructionCount: now() };
+      end = { ...end, instructionCount: now() > detail.lastTime ? now() : detail.lastTime };
     }
   } catch (e) {
     writer.close();

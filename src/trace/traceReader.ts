@@ -53,6 +53,8 @@ export interface TraceSummary {
     | { kind: 'trap'; exitCode: number; message: string; functionIndex: number | null; functionName: string | null; pc: number | null }
     | null;
   readonly instructionCount: bigint | null;
+  /** Bounds given to `--detail full` that may leave events out; both null when every event was kept. */
+  readonly detailBounds: { window: { from: bigint; to: bigint } | null; last: bigint | null };
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly recordedWith: { wtraceVersion: string; nodeVersion: string; arch: string; platform: string };
@@ -74,6 +76,9 @@ interface RecordingRow {
   trap_function_name: string | null;
   trap_pc: number | null;
   instruction_count: bigint | null;
+  detail_window_from: bigint | null;
+  detail_window_to: bigint | null;
+  detail_last: bigint | null;
   wtrace_version: string;
   node_version: string;
   arch: string;
@@ -148,6 +153,10 @@ export class TraceReader {
         invoke: row.invoke,
         outcome: outcomeOf(row),
         instructionCount: row.instruction_count,
+        detailBounds: {
+          window: row.detail_window_from === null ? null : { from: row.detail_window_from, to: row.detail_window_to! },
+          last: row.detail_last,
+        },
         startedAt: row.started_at,
         finishedAt: row.finished_at,
         recordedWith: {
@@ -329,10 +338,13 @@ export class TraceReader {
   }
 }
 
+/** Columns that may exceed 2^53 and stay bigints. */
+const BIGINT_COLUMNS = new Set(['instruction_count', 'detail_window_from', 'detail_window_to', 'detail_last']);
+
 function toNumbers(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    out[k] = typeof v === 'bigint' && k !== 'instruction_count' ? Number(v) : v;
+    out[k] = typeof v === 'bigint' && !BIGINT_COLUMNS.has(k) ? Number(v) : v;
   }
   return out;
 }

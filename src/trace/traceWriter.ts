@@ -47,6 +47,8 @@ export interface RecordingStart {
   readonly invoke: string | null;
   readonly stubUnknown: boolean;
   readonly imports: readonly ImportInfo[];
+  /** `full` only: the bounds that may leave detail events out (none: every event is kept). */
+  readonly detailBounds?: { readonly window?: { from: bigint; to: bigint } | null; readonly last?: bigint | null };
 }
 
 export interface RecordingEnd {
@@ -299,8 +301,8 @@ function writeStart(db: Database.Database, s: RecordingStart): void {
     );
     db.prepare(
       `INSERT INTO recording (id, status, detail, started_at, argv, env, preopens, invoke, stub_unknown,
-         wtrace_version, node_version, arch, platform)
-       VALUES (1, 'recording', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         wtrace_version, node_version, arch, platform, detail_window_from, detail_window_to, detail_last)
+       VALUES (1, 'recording', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       s.detail,
       new Date().toISOString(),
@@ -313,6 +315,9 @@ function writeStart(db: Database.Database, s: RecordingStart): void {
       process.version,
       process.arch,
       process.platform,
+      s.detailBounds?.window?.from ?? null,
+      s.detailBounds?.window?.to ?? null,
+      s.detailBounds?.last ?? null,
     );
     const imp = db.prepare(
       `INSERT INTO imports (function_index, module, name, params, results, stubbed) VALUES (?, ?, ?, ?, ?, ?)`,

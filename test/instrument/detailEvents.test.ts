@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent } from '../../instrument/index.js';
+import binaryen from 'binaryen';
+import { countDetailEvents, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type DetailValue } from '../../instrument/index.js';
 import { orderProblems, pcProblems, replayForward, undoBackward } from './detailHarness.js';
-import { runReference, type ReferenceEvent } from './referenceCounter.js';
+import { runReference, type RefValue, type ReferenceEvent } from './referenceCounter.js';
 
 const haveWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
 
@@ -31,13 +32,17 @@ function assemble(wat: string, flags: string[] = []): Uint8Array {
 async function load(wasm: Uint8Array, imports: WebAssembly.Imports = {}) {
   const result = await instrument(wasm, { detail: 'full' });
   const chunks: Uint8Array[] = [];
+  let counted = 0;
   const { instance } = await WebAssembly.instantiate(result.bytes, { ...imports, ...result.runtimeImports((e) => void chunks.push(e.slice())) });
   drain(instance);
   const memory = instance.exports.memory as WebAssembly.Memory | undefined;
   const initial = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
   const events = (): DetailEvent[] => {
     drain(instance);
-    const all = decodeDetailEvents(Buffer.concat(chunks));
+    const bytes = Buffer.concat(chunks);
+    const all = decodeDetailEvents(bytes);
+    counted = countDetailEvents(bytes);
+    if (counted !== all.length) throw new Error(`countDetailEvents says ${counted}, decodeDetailEvents ${all.length}`);
     chunks.length = 0;
     return all;
   };
@@ -93,15 +98,78 @@ const PROGRAM = `(module
     i32.const 256 i32.load8_u i32.add)
 )`;
 
+/** A logged value as the reference interpreter carries it. */
+function refValue(v: DetailValue): RefValue {
+  switch (v.type) {
+    case 'i32': return v.value;
+    case 'i64': return { t: 'i64', v: v.value };
+    case 'f32': return { t: 'f32', bits: v.bits };
+    case 'f64': return { t: 'f64', bits: v.bits };
+    default: throw new Error(`the reference interpreter has no ${v.type} values`);
+  }
+}
+
 /** The instrumented stream reduced to what the reference reports. */
 function comparable(e: DetailEvent): ReferenceEvent {
-  const detail = e.kind === 'enter' || e.kind === 'exit' ? e.func
-    : e.kind === 'store' ? e.address
-      : e.kind === 'fill' || e.kind === 'copy' || e.kind === 'init' ? e.dest
-        : e.kind === 'grow' ? e.delta
-          : e.kind === 'globalSet' ? e.global : -1;
+  if (e.kind === 'enter' || e.kind === 'exit') {
+    const values = (e.kind === 'enter' ? e.args : e.results).map(refValue);
+    return { kind: e.kind, pc: e.pc, count: Number(e.time), detail: e.func, values };
+  }
+  const detail = e.kind === 'store' ? e.address
+    : e.kind === 'fill' || e.kind === 'copy' || e.kind === 'init' ? e.dest
+      : e.kind === 'grow' ? e.delta
+        : e.kind === 'globalSet' ? e.global : -1;
   return { kind: e.kind as ReferenceEvent['kind'], pc: e.pc, count: Number(e.time), detail };
 }
+
+/** Parses text with Binaryen (wabt 1.0.32 cannot assemble try_table) and writes its binary. */
+function assembleWithBinaryen(wat: string): Uint8Array {
+  const m = binaryen.parseText(wat);
+  try {
+    m.setFeatures(binaryen.Features.All);
+    if (!m.validate()) throw new Error('invalid module');
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}
+
+const VALUES = `(module
+  (type $sig (func (param i32 i64) (result i64 i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $swap $swap2)
+  (func $swap (type $sig) local.get 1 local.get 0)
+  (func $swap2 (type $sig) local.get 1 local.get 0 return)
+  (func $floats (param f32 f64) (result f64 f32) local.get 1 local.get 0 br 0)
+  (func $pick (param i32 i64 i64) (result i64)
+    block (result i64)
+      local.get 1 local.get 0 br_table 1 0 1
+    end
+    drop local.get 2)
+  (func $cond (param i32) (result i32 i64)
+    i32.const 7 i64.const 0x7fffffffffffffff local.get 0 br_if 0
+    drop drop i32.const -2147483648 i64.const -9223372036854775808)
+  (func $tail (param i32 i64) (result i64 i32) local.get 0 local.get 1 return_call $swap)
+  (func $always (param i32) (result f32)
+    block block
+      f32.const -0 local.get 0 br_table 2 2 2
+    end end
+    f32.const 1)
+  (func (export "run") (result i32)
+    i32.const 3 i64.const 0x8000000000000000 call $swap drop drop
+    i32.const -1 i64.const -1 i32.const 1 call_indirect (type $sig) drop drop
+    i32.const 2147483647 i64.const 1 i32.const 0 call_indirect (type $sig) drop drop
+    f32.const nan:0x200001 f64.const -nan:0x4000000000001 call $floats drop drop
+    f32.const -inf f64.const nan call $floats drop drop
+    i32.const 0 i64.const 11 i64.const 22 call $pick drop
+    i32.const 1 i64.const 11 i64.const 22 call $pick drop
+    i32.const 9 i64.const 11 i64.const 22 call $pick drop
+    i32.const 1 call $cond drop drop
+    i32.const 0 call $cond drop drop
+    i32.const 6 i64.const 0x7fffffffffffffff call $tail drop drop
+    i32.const 5 call $always drop
+    i32.const 1)
+)`;
 
 describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-written programs', () => {
   it.each([0, 1, 5, 30])('run(%i): the stream equals the reference interpreter\'s, event for event', async (n) => {
@@ -251,24 +319,181 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     expect(Buffer.compare(undoBackward(final, events, []), loaded.initial)).toBe(0);
   });
 
-  it('counts like inputs across an exception; the unwound frame has no exit (documented gap)', async () => {
-    const wasm = assemble(`(module
-      (tag $e)
-      (global $g (mut i32) (i32.const 0))
-      (func $thrower i32.const 1 global.set $g throw $e)
-      (func (export "eh") (result i32)
-        try (result i32)
-          call $thrower
-          i32.const 1
-        catch $e
-          i32.const 2
-        end))`, ['--enable-exceptions']);
+  it('logs argument and result values of every type and every way of returning, event for event', async () => {
+    const wasm = assemble(VALUES, ['--enable-tail-call']);
     const loaded = await load(wasm);
-    expect((loaded.instance.exports.eh as () => number)()).toBe(2);
+    expect((loaded.instance.exports.run as () => number)()).toBe(1);
+    const expected: ReferenceEvent[] = [];
+    const ref = runReference(wasm, loaded.positions, 7, [], { table: [0, 1], onEvent: (e) => void expected.push(e) });
+    expect(loaded.time.value).toBe(BigInt(ref.count));
+    const events = loaded.events();
+    expect(events.map(comparable)).toEqual(expected);
+    expect(pcProblems(events, loaded.positions)).toEqual([]);
+    expect(orderProblems(events).problems).toEqual([]);
+
+    // Spot checks that the reference's values are the intended ones.
+    const i64 = (v: bigint) => ({ type: 'i64', value: v });
+    const i32 = (v: number) => ({ type: 'i32', value: v });
+    const exits = events.filter((e) => e.kind === 'exit').map((e) => e.kind === 'exit' && [e.func, e.results]);
+    expect(exits).toEqual([
+      [0, [i64(-0x8000000000000000n), i32(3)]], // $swap: final end
+      [1, [i64(-1n), i32(-1)]], // $swap2 through call_indirect: return
+      [0, [i64(1n), i32(0x7fffffff)]], // $swap through call_indirect
+      [2, [{ type: 'f64', bits: 0xfff4000000000001n }, { type: 'f32', bits: 0x7fa00001 }]], // $floats: br 0, NaN payloads kept
+      [2, [{ type: 'f64', bits: 0x7ff8000000000000n }, { type: 'f32', bits: 0xff800000 }]],
+      [3, [i64(11n)]], // $pick: br_table to the function
+      [3, [i64(22n)]], // br_table to the block, then the final end
+      [3, [i64(11n)]], // br_table default: the function
+      [4, [i32(7), i64(0x7fffffffffffffffn)]], // $cond: br_if taken
+      [4, [i32(-0x80000000), i64(-0x8000000000000000n)]], // br_if not taken, final end
+      [5, []], // $tail: exits by return_call, no results
+      [0, [i64(0x7fffffffffffffffn), i32(6)]], // ... and its callee returns them
+      [6, [{ type: 'f32', bits: 0x80000000 }]], // $always: a br_table whose labels all name the function
+      [7, [i32(1)]],
+    ]);
+    const enters = events.filter((e) => e.kind === 'enter').map((e) => e.kind === 'enter' && [e.func, e.args]);
+    expect(enters[4]).toEqual([2, [{ type: 'f32', bits: 0x7fa00001 }, { type: 'f64', bits: 0xfff4000000000001n }]]);
+    expect(enters[11]).toEqual([5, [i32(6), i64(0x7fffffffffffffffn)]]);
+  });
+
+  it('logs v128 values and reference values as null markers', async () => {
+    const wasm = assemble(`(module
+      (table 1 funcref)
+      (elem declare func $refs)
+      (func $refs (param v128 funcref externref) (result externref v128 funcref)
+        local.get 2 local.get 0 local.get 1)
+      (func (export "run") (param externref) (result i32) (local $x i32)
+        v128.const i32x4 1 -2 3 -4 ref.func $refs local.get 0 call $refs
+        drop drop drop
+        v128.const i64x2 -1 0 ref.null func ref.null extern call $refs
+        ref.is_null i32.const 10 i32.mul local.set $x
+        drop drop local.get $x))`);
+    const loaded = await load(wasm);
+    expect((loaded.instance.exports.run as (x: unknown) => number)({})).toBe(10);
+    const events = loaded.events();
+    expect(orderProblems(events).problems).toEqual([]);
+    const v = (hex: string) => ({ type: 'v128', bytes: new Uint8Array(Buffer.from(hex, 'hex')) });
+    const ref = (refType: number, isNull: boolean) => ({ type: 'ref', refType, isNull });
+    const calls = events.filter((e) => e.func === 0).map((e) => (e.kind === 'enter' ? e.args : e.kind === 'exit' ? e.results : []));
+    expect(calls).toEqual([
+      [v('01000000feffffff03000000fcffffff'), ref(0x70, false), ref(0x6f, false)],
+      [ref(0x6f, false), v('01000000feffffff03000000fcffffff'), ref(0x70, false)],
+      [v('ffffffffffffffff0000000000000000'), ref(0x70, true), ref(0x6f, true)],
+      [ref(0x6f, true), v('ffffffffffffffff0000000000000000'), ref(0x70, true)],
+    ]);
+  });
+
+  it('a function with many parameters takes the sized slow path and still decodes', async () => {
+    const params = Array.from({ length: 40 }, (_, i) => (i % 2 ? 'i64' : 'f64'));
+    const wasm = assemble(`(module
+      (func $many (param ${params.join(' ')}) (result i64) local.get 39)
+      (func (export "run") (result i64)
+        ${params.map((t, i) => `${t}.const ${i}`).join(' ')} call $many))`);
+    const loaded = await load(wasm);
+    expect((loaded.instance.exports.run as () => bigint)()).toBe(39n);
+    const enter = loaded.events().find((e) => e.kind === 'enter' && e.func === 0);
+    expect(enter?.kind === 'enter' && enter.args.length).toBe(40);
+    expect(enter?.kind === 'enter' && enter.args[39]).toEqual({ type: 'i64', value: 39n });
+    expect(enter?.kind === 'enter' && enter.args[38]).toEqual({ type: 'f64', bits: 0x4043000000000000n });
+  });
+
+  it('legacy try/catch: a catch event names the catching frame; the unwound frames are popped; time is exact', async () => {
+    const wasm = assemble(`(module
+      (tag $e (param i32))
+      (func $thrower (param i32) (result i32) local.get 0 throw $e)
+      (func $mid (param i32) (result i32) local.get 0 call $thrower)
+      (func $catcher (param $n i32) (result i32)
+        local.get $n i32.const 2 i32.lt_s
+        if (result i32)
+          local.get $n i32.eqz
+          if (result i32) i32.const 42 call $mid
+          else local.get $n i32.const 1 i32.sub call $catcher end
+        else
+          try (result i32)
+            local.get $n i32.const 1 i32.sub call $catcher
+          catch $e
+            i32.const 100 i32.add
+          end
+        end)
+      (func $local (result i32) (local i32)
+        i32.const 1 if end
+        try (result i32)
+          i32.const 5 throw $e
+        catch_all
+          i32.const 3
+        end)
+      (func (export "run") (result i32)
+        i32.const 3 call $catcher call $local i32.add))`, ['--enable-exceptions']);
+    const loaded = await load(wasm);
+    expect((loaded.instance.exports.run as () => number)()).toBe(145);
     const inputs = await instrument(wasm, { detail: 'inputs' });
     const { instance } = await WebAssembly.instantiate(inputs.bytes);
-    (instance.exports.eh as () => number)();
+    (instance.exports.run as () => number)();
     expect(loaded.time.value).toBe((instance.exports[TIME_EXPORT] as WebAssembly.Global).value);
-    expect(loaded.events().map((e) => `${e.kind} ${e.time}`)).toEqual(['enter 0', 'enter 2', 'globalSet 4', 'exit 8']);
+    const events = loaded.events();
+    expect(pcProblems(events, loaded.positions)).toEqual([]);
+    const order = orderProblems(events);
+    expect(order.problems).toEqual([]);
+    expect(order.open).toBe(0);
+    expect(order.unwound).toBe(4); // thrower, mid, catcher(0), catcher(1)
+    const line = (e: DetailEvent) => e.kind === 'enter' ? `enter ${e.func}(${e.args.map((a) => (a as { value: number }).value)}) @${e.time}`
+      : e.kind === 'exit' ? `exit ${e.func}(${e.results.map((a) => (a as { value: number }).value)}) @${e.time}`
+        : e.kind === 'catch' ? `catch ${e.func} frame@${e.frameTime} @${e.time}` : e.kind;
+    // Hand count. run: i32.const, call = 2. catcher(3): local.get, i32.const, i32.lt_s, if (false), try,
+    // local.get, i32.const, i32.sub, call = 11. catcher(2) likewise: 20. catcher(1): local.get, i32.const,
+    // i32.lt_s, if, local.get, i32.eqz, if (false), local.get, i32.const, i32.sub, call = 31. catcher(0):
+    // 7 + i32.const, call = 40. mid: local.get, call = 42. thrower: local.get, throw = 44. Caught in
+    // catcher(2) (the catch does not count): i32.const, i32.add, end (try), end (if), end = 49. catcher(3):
+    // end, end, end = 52. run: call = 53. $local: i32.const, if, end, try, i32.const, throw = 59 (a throw
+    // caught in its own frame, with a non-zero counter); caught: i32.const, end, end = 62. run: i32.add, end = 64.
+    expect(events.map(line)).toEqual([
+      'enter 4() @0', 'enter 2(3) @2', 'enter 2(2) @11', 'enter 2(1) @20', 'enter 2(0) @31', 'enter 1(42) @40', 'enter 0(42) @42',
+      'catch 2 frame@11 @44', 'exit 2(142) @49', 'exit 2(142) @52',
+      'enter 3() @53', 'catch 3 frame@53 @59', 'exit 3(3) @62', 'exit 4(145) @64',
+    ]);
+    expect(loaded.time.value).toBe(64n);
+    const c = events.find((e) => e.kind === 'catch');
+    expect(loaded.positions.functions[2].instructions.find((i) => i.offset === c!.pc)?.name).toBe('catch');
+  });
+
+  it('try_table: a catch event where the label resumes, only when frames were unwound', async () => {
+    const wasm = assembleWithBinaryen(`(module
+      (tag $e (param i32))
+      (func $thrower (param i32) (result i32) (throw $e (local.get 0)))
+      (func $catcher (param $n i32) (result i32)
+        (if (result i32) (i32.lt_s (local.get $n) (i32.const 2))
+          (then (if (result i32) (i32.eqz (local.get $n))
+            (then (call $thrower (i32.const 42)))
+            (else (call $catcher (i32.sub (local.get $n) (i32.const 1))))))
+          (else (i32.add (i32.const 100)
+            (block $h (result i32)
+              (try_table (result i32) (catch $e $h)
+                (call $catcher (i32.sub (local.get $n) (i32.const 1)))))))))
+      (func $local (result i32)
+        (block $h (result i32)
+          (try_table (result i32) (catch $e $h) (throw $e (i32.const 9)))))
+      (func (export "run") (result i32)
+        (i32.add (call $catcher (i32.const 3)) (call $local))))`);
+    const loaded = await load(wasm);
+    expect((loaded.instance.exports.run as () => number)()).toBe(251);
+    const inputs = await instrument(wasm, { detail: 'inputs' });
+    const { instance } = await WebAssembly.instantiate(inputs.bytes);
+    (instance.exports.run as () => number)();
+    expect(loaded.time.value).toBe((instance.exports[TIME_EXPORT] as WebAssembly.Global).value);
+    const events = loaded.events();
+    expect(pcProblems(events, loaded.positions)).toEqual([]);
+    const order = orderProblems(events);
+    expect(order.problems).toEqual([]);
+    expect(order.open).toBe(0);
+    expect(order.unwound).toBe(3); // thrower, catcher(0), catcher(1)
+    const catches = events.filter((e) => e.kind === 'catch');
+    expect(catches).toHaveLength(1); // $local's own throw unwinds no frame: no event
+    const catcher2 = events.filter((e) => e.kind === 'enter' && e.func === 1)[1];
+    expect(catches[0]).toMatchObject({ func: 1, frameTime: catcher2.time });
+    // The catch's time is the throw's: thrower's enter time + local.get, throw.
+    const thrower = events.find((e) => e.kind === 'enter' && e.func === 0)!;
+    expect(catches[0].time).toBe(thrower.time + 2n);
+    const exits = events.filter((e) => e.kind === 'exit').map((e) => e.kind === 'exit' && [e.func, e.results.map((r) => (r as { value: number }).value)]);
+    expect(exits).toEqual([[1, [142]], [1, [242]], [2, [9]], [3, [251]]]);
   });
 });

@@ -64,6 +64,34 @@ describe('detail full on the C fixtures', () => {
     if (!full.trap || /unreachable/.test(full.trap)) expect(full.events[full.events.length - 1].time).toBeLessThanOrEqual(full.time!);
     if (c.wasm === 'recursion') expect(order.maxDepth).toBeGreaterThan(5000);
 
+    // Arguments and results against what the C source computes.
+    if (c.wasm === 'recursion') {
+      // descend(n) = n == 0 ? salt : descend(n - 1) * 31 + (n ^ salt), salt = 7, unsigned.
+      const expected = [7];
+      for (let n = 1; n <= 5000; n++) expected.push((Math.imul(expected[n - 1], 31) + (n ^ 7)) >>> 0);
+      const descend = functionNamed(wasm, 'descend');
+      const stack: number[] = [];
+      let checked = 0;
+      const wrong: number[][] = [];
+      for (const e of full.events) {
+        if (e.kind === 'enter' && e.func === descend) stack.push((e.args[0] as { value: number }).value);
+        if (e.kind === 'exit' && e.func === descend) {
+          const n = stack.pop()!;
+          const result = (e.results[0] as { value: number }).value >>> 0;
+          if (result !== expected[n] && wrong.length < 10) wrong.push([n, result, expected[n]]);
+          checked++;
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(checked).toBe(20000 * 101 + 5001);
+    }
+    if (c.wasm === 'trap') {
+      const name = c.args![0] === 'divide' ? 'divide' : 'crash_here';
+      const enter = full.events.find((e) => e.kind === 'enter' && e.func === functionNamed(wasm, name));
+      expect(enter?.kind === 'enter' && enter.args).toEqual(name === 'divide'
+        ? [{ type: 'i32', value: 4950 }, { type: 'i32', value: 0 }] : [{ type: 'i32', value: 4950 }]);
+    }
+
     totals.events += full.events.length;
     totals.stores += full.events.filter((e) => e.kind === 'store').length;
     totals.enters += full.events.filter((e) => e.kind === 'enter').length;
@@ -76,3 +104,39 @@ describe('detail full on the C fixtures', () => {
       `${totals.bytes} bytes, ${totals.instructions} instructions`);
   });
 });
+
+/** A function's index by the module's `name` section. */
+function functionNamed(wasm: Uint8Array, wanted: string): number {
+  let at = 8;
+  const leb = () => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = wasm[at++];
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) return v;
+    }
+  };
+  const text = (n: number) => Buffer.from(wasm.subarray(at, (at += n))).toString('utf8');
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 0 && text(leb()) === 'name') {
+      while (at < end) {
+        const sub = wasm[at++];
+        const subEnd = leb() + at;
+        if (sub === 1) {
+          for (let i = 0, n = leb(); i < n; i++) {
+            const index = leb();
+            if (text(leb()) === wanted) return index;
+          }
+        }
+        at = subEnd;
+      }
+    }
+    at = end;
+  }
+  throw new Error(`no function named ${wanted}`);
+}

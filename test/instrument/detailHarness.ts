@@ -209,6 +209,7 @@ const KIND_OF: Record<string, (name: string) => boolean> = {
   init: (n) => n === 'memory.init',
   globalSet: (n) => n === 'global.set',
   exit: (n) => ['return', 'end', 'br', 'br_if', 'br_table', 'return_call', 'return_call_indirect'].includes(n),
+  catch: (n) => ['catch', 'catch_all', 'end', 'loop'].includes(n),
 };
 
 /** Every event's pc names an instruction of the right kind (enter: the function's first instruction). */
@@ -227,29 +228,43 @@ export function pcProblems(events: readonly DetailEvent[], positions: ModulePosi
     }
     const ins = byOffset.get(e.pc);
     if (!ins || !KIND_OF[e.kind](ins.name)) problems.push(`${e.kind} at pc ${e.pc}: instruction ${ins?.name ?? 'none'}`);
-    else if (e.kind === 'exit' && ins.func !== e.func) problems.push(`exit of ${e.func} at pc ${e.pc} in function ${ins.func}`);
+    else if ((e.kind === 'exit' || e.kind === 'catch') && ins.func !== e.func) problems.push(`${e.kind} of ${e.func} at pc ${e.pc} in function ${ins.func}`);
   }
   return problems;
 }
 
-/** Times never decrease; enter/exit nest (a trap may leave frames open). Returns problems and the max depth. */
-export function orderProblems(events: readonly DetailEvent[]): { problems: string[]; maxDepth: number; open: number } {
+/**
+ * Times never decrease; enter/exit nest (a trap may leave frames open); a `catch` names a live
+ * frame by its enter time and unwinds the frames above it (docs/instrumentation.md, "Exceptions").
+ * Returns problems, the max depth, the frames left open and how many frames catches unwound.
+ */
+export function orderProblems(events: readonly DetailEvent[]): { problems: string[]; maxDepth: number; open: number; unwound: number } {
   const problems: string[] = [];
-  const stack: number[] = [];
+  const stack: { func: number; time: bigint }[] = [];
   let maxDepth = 0;
+  let unwound = 0;
   let last = 0n;
   events.forEach((e, i) => {
     if (e.time < last) problems.push(`event ${i} (${e.kind}) at time ${e.time} after ${last}`);
     last = e.time;
     if (e.kind === 'enter') {
-      stack.push(e.func);
+      const top = stack[stack.length - 1];
+      if (top && top.time >= e.time) problems.push(`event ${i}: enter at ${e.time}, not after its caller's ${top.time}`);
+      stack.push({ func: e.func, time: e.time });
       maxDepth = Math.max(maxDepth, stack.length);
     } else if (e.kind === 'exit') {
       const top = stack.pop();
-      if (top !== e.func) problems.push(`event ${i}: exit of ${e.func} but ${top} is running`);
+      if (top?.func !== e.func) problems.push(`event ${i}: exit of ${e.func} but ${top?.func} is running`);
+    } else if (e.kind === 'catch') {
+      while (stack.length > 0 && stack[stack.length - 1].time > e.frameTime) {
+        stack.pop();
+        unwound++;
+      }
+      const top = stack[stack.length - 1];
+      if (top?.time !== e.frameTime || top.func !== e.func) problems.push(`event ${i}: catch by ${e.func}@${e.frameTime}, but ${top?.func}@${top?.time} is running`);
     } else if (stack.length === 0) {
       problems.push(`event ${i} (${e.kind}) outside any function`);
     }
   });
-  return { problems, maxDepth, open: stack.length };
+  return { problems, maxDepth, open: stack.length, unwound };
 }

@@ -57,8 +57,8 @@ describe('instrument()', () => {
     expect((instance.exports[TIME_EXPORT] as WebAssembly.Global).value).toBe(2n);
     const events = decodeDetailEvents(Buffer.concat(chunks));
     expect(events).toEqual([
-      { kind: 'enter', func: 0, pc: 31, time: 0n },
-      { kind: 'exit', func: 0, pc: 33, time: 2n },
+      { kind: 'enter', func: 0, pc: 31, time: 0n, args: [] },
+      { kind: 'exit', func: 0, pc: 33, time: 2n, results: [{ type: 'i32', value: 7 }] },
     ]);
   });
 

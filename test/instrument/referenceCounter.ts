@@ -4,9 +4,13 @@
  * pc through the original instructions one at a time. Integer i32 code only: constants,
  * arithmetic and comparisons, locals, i32 globals, block/loop/if/else, br/br_if/br_table,
  * return, call (imports too), drop, select, nop, unreachable; with `options.memory`, also
- * i32.load/load8_u/store/store8, memory.size/grow/fill/copy. Anything else throws.
+ * i32.load/load8_u/store/store8, memory.size/grow/fill/copy. Values of other types are carried
+ * opaquely (raw bits) through i64/f32/f64 constants, locals, calls, `call_indirect` (through
+ * `options.table`), `return_call`, drop and branches, so that argument and result values can be
+ * checked. Anything else throws.
  * `options.onEvent` sees what detail mode `full` logs, with the count at that instruction:
- * entries and normal exits of functions, stores, memory.grow/fill/copy, global.set.
+ * entries (with arguments) and normal exits (with results) of functions, stores,
+ * memory.grow/fill/copy, global.set.
  */
 import type { ModulePositions } from '../../instrument/positions.js';
 import type { Instruction } from '../../instrument/codeDecoder.js';
@@ -38,6 +42,9 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
   'i32.rem_u': (a, b) => ((a >>> 0) % (b >>> 0)) | 0, 'i32.shl': (a, b) => a << b,
 };
 
+/** A value: i32 as a number; other types as raw bits (f32: u32 bits; i64, f64: bigint). */
+export type RefValue = number | { readonly t: 'i64'; readonly v: bigint } | { readonly t: 'f32'; readonly bits: number } | { readonly t: 'f64'; readonly bits: bigint };
+
 /** What detail mode `full` should log at one executed instruction (see `runReference`). */
 export interface ReferenceEvent {
   readonly kind: 'enter' | 'exit' | 'store' | 'grow' | 'fill' | 'copy' | 'globalSet';
@@ -45,6 +52,8 @@ export interface ReferenceEvent {
   readonly count: number;
   /** enter/exit: the function; store: the effective address; fill/copy: the destination. */
   readonly detail: number;
+  /** enter: the arguments; exit: the results (none for a tail call). */
+  readonly values?: readonly RefValue[];
 }
 
 export interface ReferenceOptions {
@@ -54,6 +63,8 @@ export interface ReferenceOptions {
   readonly maxPages?: number;
   /** Initial values of globals by index. */
   readonly globals?: readonly number[];
+  /** The table `call_indirect` uses: function indices by slot. */
+  readonly table?: readonly number[];
   readonly onEvent?: (e: ReferenceEvent) => void;
 }
 
@@ -89,7 +100,7 @@ export function runReference(
   };
   const blockArity = (ins: Instruction) => (bytes[ins.offset + 1] === 0x40 ? 0 : 1);
 
-  const call = (index: number, params: number[]): number[] => {
+  const call = (index: number, params: RefValue[]): RefValue[] => {
     if (index < layout.importedFunctionCount) {
       importCalls.push({ func: index, count });
       return [];
@@ -97,11 +108,11 @@ export function runReference(
     const fn = byIndex.get(index)!;
     const code = fn.instructions;
     const { ends, elses } = matchOf(code);
-    const locals = [...params, ...new Array<number>(fn.body.localCount).fill(0)];
-    const stack: number[] = [];
+    const locals: RefValue[] = [...params, ...new Array<number>(fn.body.localCount).fill(0)];
+    const stack: RefValue[] = [];
     const labels: Label[] = [{ kind: 'function', pc: code.length - 1, height: 0, arity: fn.body.resultCount }];
-    const pop = () => stack.pop()!;
-    onEvent({ kind: 'enter', pc: code[0].offset, count, detail: index });
+    const pop = () => stack.pop() as number;
+    onEvent({ kind: 'enter', pc: code[0].offset, count, detail: index, values: params });
     const branch = (depth: number): number | 'return' => {
       const label = labels[labels.length - 1 - depth];
       if (label.kind === 'function') return 'return';
@@ -127,6 +138,12 @@ export function runReference(
         stack.push(BINARY[n](pop(), b));
       } else if (n === 'i32.const') {
         stack.push(readSleb32(bytes, ins.offset + 1));
+      } else if (n === 'i64.const') {
+        stack.push({ t: 'i64', v: readSleb64(bytes, ins.offset + 1) });
+      } else if (n === 'f32.const') {
+        stack.push({ t: 'f32', bits: new DataView(bytes.buffer, bytes.byteOffset).getUint32(ins.offset + 1, true) });
+      } else if (n === 'f64.const') {
+        stack.push({ t: 'f64', bits: new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(ins.offset + 1, true) });
       } else if (n === 'i32.eqz') {
         stack.push(+(pop() === 0));
       } else if (n === 'local.get') {
@@ -210,25 +227,31 @@ export function runReference(
         next = branch(table[Math.min(i, table.length - 1)]);
       } else if (n === 'return') {
         next = 'return';
-      } else if (n === 'call') {
-        const callee = byIndex.get(ins.index);
+      } else if (n === 'call' || n === 'call_indirect') {
+        const target = n === 'call' ? ins.index : options.table![pop()];
+        const callee = byIndex.get(target);
         const arity = callee ? callee.body.paramCount : 0;
-        stack.push(...call(ins.index, stack.splice(stack.length - arity, arity)));
+        stack.push(...call(target, stack.splice(stack.length - arity, arity)));
+      } else if (n === 'return_call') {
+        onEvent({ kind: 'exit', pc: ins.offset, count, detail: index, values: [] });
+        const arity = byIndex.get(ins.index)!.body.paramCount;
+        return call(ins.index, stack.splice(stack.length - arity, arity));
       } else if (n === 'unreachable') {
         throw new Trap('unreachable');
       } else {
         throw new Error(`reference interpreter: ${n} is not supported`);
       }
       if (next === 'return') {
-        onEvent({ kind: 'exit', pc: ins.offset, count, detail: index });
-        return stack.slice(stack.length - fn.body.resultCount);
+        const results = stack.slice(stack.length - fn.body.resultCount);
+        onEvent({ kind: 'exit', pc: ins.offset, count, detail: index, values: results });
+        return results;
       }
       pc = next;
     }
   };
 
   try {
-    const results = call(funcIndex, args);
+    const results = call(funcIndex, args) as number[];
     return { results, count, trapped: false, importCalls };
   } catch (e) {
     if (e instanceof Trap) return { results: [], count, trapped: true, importCalls };
@@ -247,4 +270,17 @@ function readSleb32(bytes: Uint8Array, at: number): number {
   } while (b & 0x80);
   if (shift < 32 && b & 0x40) result |= -1 << shift;
   return result | 0;
+}
+
+function readSleb64(bytes: Uint8Array, at: number): bigint {
+  let result = 0n;
+  let shift = 0n;
+  let b: number;
+  do {
+    b = bytes[at++];
+    result |= BigInt(b & 0x7f) << shift;
+    shift += 7n;
+  } while (b & 0x80);
+  if (shift < 64n && b & 0x40) result |= -1n << shift;
+  return BigInt.asIntN(64, result);
 }
