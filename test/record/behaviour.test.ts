@@ -42,6 +42,13 @@ describe('wtrace record behaves like a plain run', () => {
       const expected = plain([...envArgs, fixture(c.wasm), ...args], { input: c.input });
       const trace = path.join(dir, 't.wtrace');
       const actual = wtrace(['record', ...envArgs, '-o', trace, fixture(c.wasm), '--', ...args], { input: c.input });
+      if (c.wasm === 'clocks' && expected.stdout.includes('FAIL')) {
+        // node:wasi's poll_oneoff now and then wakes before the deadline (seen about 1 run in
+        // 20 under load), so the plain run can fail the fixture's own check; ours must not.
+        expect(actual.stdout).not.toContain('FAIL');
+        expect(actual.status).toBe(0);
+        return;
+      }
       expect(actual.stdout).toBe(expected.stdout);
       expect(actual.status).toBe(expected.status);
       if (c.trap) {
