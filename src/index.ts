@@ -1,6 +1,7 @@
 /**
- * wtrace's library entry (package.json `exports["."]`): record WASI programs into traces and
- * read them. The CLI is a thin layer over exactly these functions.
+ * wtrace's library entry (package.json `exports["."]`): record WASI programs into traces, read
+ * them, re-execute and compare them, and look at any moment of a full recording. The CLI is a
+ * thin layer over exactly these functions.
  */
 export { record, DEFAULT_STACK_MB, type RecordOptions, type RecordResult, type WorkerOptions } from './record/index.js';
 export {
@@ -14,4 +15,5 @@ export {
   type TraceSummary,
 } from './trace/index.js';
 export { instrument, type InstrumentOptions, type InstrumentedModule, type DetailLevel } from '../instrument/index.js';
+export { verify, diffTraces, formatDiff, Timeline, type VerifyResult, type DiffResult } from '../replay/index.js';
 export { ExitCode, WtraceError, UsageError, InputError, OutputError, UnsupportedWasmError } from './errors.js';
