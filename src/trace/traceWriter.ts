@@ -125,6 +125,9 @@ export class TraceWriter {
       // No fsync anywhere: a trace must survive the recorder being killed, which needs only the
       // OS to have the data (it has, once SQLite wrote it); surviving power loss is not a goal.
       db.pragma('synchronous = OFF');
+      // Detail chunks are MB-sized blobs: 64 KiB pages cut their overflow-page chains 16-fold
+      // (measured: a third less time inserting them). Small inputs-only traces keep 4 KiB pages.
+      if (start.detail === 'full') db.pragma('page_size = 65536');
       db.pragma(`application_id = ${APPLICATION_ID}`);
     } catch (e) {
       throw new OutputError(`${file}: cannot write the trace file (${(e as Error).message})`, { cause: e });
