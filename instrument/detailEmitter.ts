@@ -12,7 +12,7 @@
  */
 import { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
-import { EventKind, HEADER_SIZE, MAX_FIXED_EVENT_SIZE, storeKind, valueSize } from './detailEvents.js';
+import { EventKind, HEADER_SIZE, MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, storeKind, SYNC_SIZE, valueSize } from './detailEvents.js';
 import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
 
 // Opcodes used by the emitted code.
@@ -24,6 +24,9 @@ const GLOBAL_SET = 0x24;
 const I32_CONST = 0x41;
 const I64_CONST = 0x42;
 const I64_ADD = 0x7c;
+const I64_SUB = 0x7d;
+const I64_GT_U = 0x56;
+const I64_STORE32 = 0x3e;
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
 const I32_GT_U = 0x4b;
@@ -60,6 +63,12 @@ export interface DetailSlots {
   readonly limitGlobal: number;
   /** New index of the `reserve(n: i32) -> i32` helper. */
   readonly reserveFunc: number;
+  /** New index of the `sync(p: i32) -> i32` helper (commits a time sync at `p`, returns where the event goes). */
+  readonly syncFunc: number;
+  /** `L` (i64): the time of the last committed event or sync, which a header's delta counts from. */
+  readonly lastTimeGlobal: number;
+  /** `N` (i64): the time of the event being written (set by its header, copied to `L` at commit). */
+  readonly eventTimeGlobal: number;
   /** Index of wtrace's event memory (= number of original memories). */
   readonly eventMemory: number;
   /** Value type byte of every global by index (imports first); reference types as their first byte. */
@@ -578,6 +587,7 @@ export class DetailEmitter implements InstructionHooks {
       out.u8(IF).u8(VOID);
       this.getP().i32c(HEADER_SIZE + fields).op(I32_ADD).get(this.x).op(I32_ADD);
       out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
+      this.commitTime();
       out.u8(END);
     };
   }
@@ -594,12 +604,12 @@ export class DetailEmitter implements InstructionHooks {
 
   /** Room for an event of `size` bytes: the fast path up to `MAX_FIXED_EVENT_SIZE`, else `p = P; if (p + k > LIMIT) p = reserve(k)`. */
   private reserveSized(size: number): void {
-    if (size <= MAX_FIXED_EVENT_SIZE) {
+    if (size + SYNC_SIZE <= MAX_FIXED_EVENT_SIZE) {
       this.reserveFixed();
       return;
     }
     const { out, slots } = this;
-    const k = size - MAX_FIXED_EVENT_SIZE;
+    const k = size + SYNC_SIZE - MAX_FIXED_EVENT_SIZE; // room for a sync before the event too
     out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p).u8(I32_CONST).s64(BigInt(k)).u8(I32_ADD);
     out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
     out.u8(IF).u8(VOID).u8(I32_CONST).s64(BigInt(k)).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
@@ -613,23 +623,41 @@ export class DetailEmitter implements InstructionHooks {
     out.u8(IF).u8(VOID).u8(I32_CONST).u8(0).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
   }
 
-  /** kind and pc in one i64 store at +0, then the time at +5 (overwriting the store's top bytes). */
+  /**
+   * `N` = the event's time; if `N - L` does not fit a u32 (or is negative), `p = sync(p)` first;
+   * then kind and pc in one i64 store at +0 and the delta `N - L` (u32) at +5 (overwriting the
+   * first store's top bytes). `L = N` happens at the commit, so an event that is never committed
+   * (a trap) leaves the stream consistent.
+   */
   private header(kind: number, pc: number, time: InstructionTime): void {
     const { out, slots } = this;
+    out.u8(GLOBAL_GET).u32(slots.timeGlobal);
+    if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
+    if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+    out.u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
+    out.u8(IF).u8(VOID);
+    this.getP();
+    out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
     this.getP();
     out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n)).u8(0x37);
     this.eventMemarg(0);
     this.getP();
-    out.u8(GLOBAL_GET).u32(slots.timeGlobal);
-    if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
-    if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
-    out.u8(0x37);
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(I64_STORE32);
     this.eventMemarg(5);
   }
 
+  /** `P = p + size; L = N`. */
   private commit(size: number): void {
     this.getP().i32c(size).op(I32_ADD);
     this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
+    this.commitTime();
+  }
+
+  private commitTime(): void {
+    this.out.u8(GLOBAL_GET).u32(this.slots.eventTimeGlobal).u8(GLOBAL_SET).u32(this.slots.lastTimeGlobal);
   }
 
   private getP(): this {

@@ -4,17 +4,25 @@
  * chunks (`detailRuntime.ts`); concatenated chunks form one stream that `decodeDetailEvents`
  * reads. docs/instrumentation.md ("Detail events") is the reference for the layout.
  *
- * Every event starts with a 13-byte header, little-endian and unaligned:
+ * Every event starts with a 9-byte header, little-endian and unaligned:
  *
- *   u8 kind | u32 pc | u64 time
+ *   u8 kind | u32 pc | u32 time delta
  *
  * `pc` is the ORIGINAL module's byte offset (from `\0asm`) of the instruction that caused the
- * event; `time` is the executed-instruction count up to and including that instruction (the
- * definition of docs/instrumentation.md, "Time"). The payload follows, by kind.
+ * event; its time is the executed-instruction count up to and including that instruction (the
+ * definition of docs/instrumentation.md, "Time"), stored as the delta from the time of the
+ * previous event or time sync. The payload follows, by kind.
+ *
+ * A time sync (kind 0, then the absolute u64 time; 9 bytes) sets the time the next delta counts
+ * from. Every buffer the module flushes starts with one, so each decodes on its own; the module
+ * also writes one before an event whose delta does not fit 32 bits. Syncs are not events: the
+ * decoder consumes them and reports absolute times.
  */
 
 /** Event kinds (the header's first byte). Stores use one kind per width. */
 export const EventKind = {
+  /** Not an event: an absolute time (u64) the following deltas count from. */
+  sync: 0,
   store1: 1,
   store2: 2,
   store4: 3,
@@ -30,11 +38,16 @@ export const EventKind = {
   catch: 13,
 } as const;
 
-/** Bytes of the common header: kind, pc, time. */
-export const HEADER_SIZE = 13;
+/** Bytes of the common header: kind, pc, time delta (u32). */
+export const HEADER_SIZE = 9;
+/** Bytes of a time sync: kind 0, absolute time (u64). */
+export const SYNC_SIZE = 9;
+/** Largest time delta an event header holds; a larger one (or a time going back) needs a sync first. */
+export const MAX_TIME_DELTA = 0xffffffff;
 /**
- * Events up to this size take the buffer's fast path (a v128 store: 13 + 4 + 16 + 16 = 49);
- * larger ones (bulk events, enter/exit with many values) reserve their exact size.
+ * Events up to this size, plus a possible sync before them, take the buffer's fast path (a
+ * v128 store: 9 + 4 + 16 + 16 = 45, + 9); larger ones (bulk events, enter/exit with many
+ * values) reserve their exact size.
  */
 export const MAX_FIXED_EVENT_SIZE = 64;
 
@@ -232,16 +245,25 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: DetailEvent[] = [];
   let at = 0;
+  let prev = 0n; // time of the previous event or sync
   const need = (n: number) => {
     if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
   };
   const u32 = (o: number) => view.getUint32(o, true);
   const slice = (o: number, n: number) => new Uint8Array(bytes.subarray(o, o + n)); // a copy, also for a Buffer
   while (at < bytes.length) {
-    need(HEADER_SIZE);
     const kind = bytes[at];
+    if (kind === EventKind.sync) {
+      need(SYNC_SIZE);
+      prev = view.getBigUint64(at + 1, true);
+      at += SYNC_SIZE;
+      continue;
+    }
+    need(HEADER_SIZE);
     const pc = u32(at + 1);
-    const time = view.getBigUint64(at + 5, true);
+    const delta = u32(at + 5);
+    const time = delta === 0 ? prev : prev + BigInt(delta);
+    prev = time;
     const p = at + HEADER_SIZE;
     const start = at;
     if (kind >= EventKind.store1 && kind <= EventKind.store16) {
@@ -309,18 +331,34 @@ export function countDetailEvents(bytes: Uint8Array): number {
 
 /**
  * Counts the events in a stream and reads the times of the first and the last (the recorder's
- * per-chunk summary) without decoding payloads: only each event's kind, time and size fields.
- * An empty stream has count 0 and times 0.
+ * per-chunk summary) without decoding payloads: only each event's kind, time delta and size
+ * fields (and syncs). A stream without events (empty, or only syncs) has count 0 and times 0.
  */
 export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime: bigint; lastTime: bigint } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   let n = 0;
-  let last = -1;
+  // The running time is base + sum (sum: deltas since base, kept exact as a Number below 2^53).
+  let base = 0n;
+  let sum = 0;
+  let firstTime = 0n;
   while (at < bytes.length) {
     const kind = bytes[at];
+    if (kind === EventKind.sync) {
+      if (at + SYNC_SIZE > bytes.length) break;
+      base = view.getBigUint64(at + 1, true);
+      sum = 0;
+      at += SYNC_SIZE;
+      continue;
+    }
+    if (at + HEADER_SIZE > bytes.length) break;
+    sum += view.getUint32(at + 5, true);
+    if (sum > 2 ** 52) {
+      base += BigInt(sum);
+      sum = 0;
+    }
+    if (n === 0) firstTime = base + BigInt(sum);
     const p = at + HEADER_SIZE;
-    last = at;
     if (kind >= EventKind.store1 && kind <= EventKind.store16) at = p + 4 + 2 * STORE_WIDTHS[kind];
     else if (kind === EventKind.grow) at = p + 12;
     else if (kind === EventKind.fill) at = p + 9 + view.getUint32(p + 4, true);
@@ -333,6 +371,5 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
     n++;
   }
   if (at !== bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-  const timeAt = (o: number) => (o < 0 ? 0n : view.getBigUint64(o + 5, true));
-  return { count: n, firstTime: timeAt(n > 0 ? 0 : -1), lastTime: timeAt(last) };
+  return { count: n, firstTime, lastTime: n > 0 ? base + BigInt(sum) : 0n };
 }

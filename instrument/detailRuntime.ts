@@ -8,12 +8,13 @@
  * sink is given, the instance keeps its events: with a sink they accumulate in its event memory
  * (which grows), without one they are discarded at each flush.
  */
-import { EVENTS_END_EXPORT, EVENTS_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
+import { SYNC_SIZE } from './detailEvents.js';
+import { EVENTS_END_EXPORT, EVENTS_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
 
 /**
  * Receives event bytes (a whole number of events; decodeDetailEvents reads their concatenation).
- * The array is a view into the instance's event memory, valid only during the call: copy it to
- * keep it.
+ * Every buffer starts with a time sync, so each one also decodes on its own. The array is a view
+ * into the instance's event memory, valid only during the call: copy it to keep it.
  */
 export type EventSink = (events: Uint8Array) => void;
 
@@ -44,7 +45,8 @@ export function runtimeImports(sink?: EventSink): WebAssembly.Imports {
     }
     if (!state.sink) return 1;
     if (!state.memory) return 0; // not bound yet: keep the bytes (the event memory grows)
-    state.sink(new Uint8Array(state.memory.buffer, 0, length));
+    const bytes = new Uint8Array(state.memory.buffer, 0, length);
+    if (!onlySyncs(bytes)) state.sink(bytes);
     return 1;
   };
   return { [RUNTIME_MODULE]: { [FLUSH_IMPORT]: flush } };
@@ -61,7 +63,7 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   const memory = exports[EVENTS_EXPORT] as WebAssembly.Memory | undefined;
   const end = exports[EVENTS_END_EXPORT] as WebAssembly.Global | undefined;
   const flush = exports[FLUSH_EXPORT] as ((n: number) => number) | undefined;
-  if (!memory || !end || !flush) throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
+  if (!memory || !end || !flush || !exports[EVENTS_TIME_EXPORT]) throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
   binding = { instance };
   let state: RuntimeState | undefined;
   try {
@@ -72,6 +74,22 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   }
   const target = sink ?? state?.sink;
   const length = end.value as number;
-  if (target && length > 0) target(new Uint8Array(memory.buffer, 0, length));
-  end.value = 0;
+  const bytes = new Uint8Array(memory.buffer, 0, length);
+  if (target && !onlySyncs(bytes)) target(bytes);
+  // The buffer restarts with a sync of the last committed time (as the module's `reserve` does).
+  const last = exports[EVENTS_TIME_EXPORT] as WebAssembly.Global;
+  const view = new DataView(memory.buffer);
+  view.setUint8(0, 0);
+  view.setBigUint64(1, BigInt.asUintN(64, last.value as bigint), true);
+  end.value = SYNC_SIZE;
+}
+
+/**
+ * True if a buffer holds no event, only time syncs (a buffer always starts with one; another
+ * is left alone when the event after it trapped): not worth a sink call. Reads the leading syncs only.
+ */
+function onlySyncs(bytes: Uint8Array): boolean {
+  let at = 0;
+  while (at < bytes.length && bytes[at] === 0) at += SYNC_SIZE;
+  return at >= bytes.length;
 }

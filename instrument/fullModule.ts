@@ -9,10 +9,13 @@
  *   space, so every defined function's index grows by one: `call`, `return_call` and `ref.func`
  *   in code, function exports, the start function, element segments and `ref.func` in constant
  *   expressions are renumbered. The `name` custom section, keyed by function index, is dropped;
- * - the defined function `reserve(n) -> p` (the buffer's slow path);
+ * - the defined functions `reserve(n) -> p` (the buffer's slow path) and `sync(p) -> p` (a time
+ *   sync before an event whose time delta does not fit 32 bits);
  * - the event memory (index = number of original memories), exported as `__wtrace_events`;
  * - globals `T` (time, exported as `__wtrace_time`), `P` (the buffer's end, exported as
- *   `__wtrace_events_end`) and `LIMIT`; and `D` (the call depth) if some function has a `try_table`;
+ *   `__wtrace_events_end`) and `LIMIT`; `D` (the call depth) if some function has a `try_table`;
+ *   `L` (the time of the last committed event or sync, exported as `__wtrace_events_time`) and
+ *   `N` (the time of the event being written);
  * - the export `__wtrace_flush` (the imported flush function, re-exported so that `drain` can
  *   reach the runtime that an instance was linked with);
  * - per function: the counter local and scratch locals.
@@ -22,7 +25,7 @@ import { ByteReader, WasmDecodeError } from '../src/wasm/byteReader.js';
 import { ByteWriter } from './byteWriter.js';
 import { decodeInstruction } from './codeDecoder.js';
 import { TIME_EXPORT } from './countInstructions.js';
-import { MAX_FIXED_EVENT_SIZE } from './detailEvents.js';
+import { MAX_FIXED_EVENT_SIZE, SYNC_SIZE } from './detailEvents.js';
 import { DetailEmitter, scratchLocals, ValType, type DetailSlots } from './detailEmitter.js';
 import type { SectionSpan } from './moduleLayout.js';
 import type { ModulePositions } from './positions.js';
@@ -31,6 +34,8 @@ import { CopyLog, type RewrittenModule } from './copyLog.js';
 
 export const EVENTS_EXPORT = '__wtrace_events';
 export const EVENTS_END_EXPORT = '__wtrace_events_end';
+/** The time of the last committed event or sync (i64): what the next time delta counts from. */
+export const EVENTS_TIME_EXPORT = '__wtrace_events_time';
 export const FLUSH_EXPORT = '__wtrace_flush';
 export const RUNTIME_MODULE = 'wtrace';
 export const FLUSH_IMPORT = 'flush';
@@ -58,7 +63,7 @@ interface FullLayout {
 /** Rewrites `wasm` (decoded into `positions`) for detail mode `full`. */
 export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): RewrittenModule {
   const { layout } = positions;
-  const taken = [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, FLUSH_EXPORT].filter((n) => layout.exportNames.has(n));
+  const taken = [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT].filter((n) => layout.exportNames.has(n));
   if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
   const find = (id: number) => layout.sections.find((s) => s.id === id);
   let full: FullLayout;
@@ -84,6 +89,10 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   // The call depth `D`, only where a try_table can catch (see detailEmitter.ts, exceptions).
   const hasTryTable = positions.functions.some((f) => f.instructions.some((i) => i.name === 'try_table'));
   const depthGlobal = hasTryTable ? timeGlobal + 3 : -1;
+  // `L`: the time of the last committed event or sync; `N`: the time of the event being written.
+  const lastTimeGlobal = timeGlobal + (hasTryTable ? 4 : 3);
+  const eventTimeGlobal = lastTimeGlobal + 1;
+  const syncFunc = reserveFunc + 1;
   const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
 
   const sections = new Map<number, Uint8Array>();
@@ -92,14 +101,17 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   };
   vec(S.type, (w) => (w.bytes(new Uint8Array([0x60, 1, ValType.i32, 1, ValType.i32])), 1));
   vec(S.import, (w) => (w.name(RUNTIME_MODULE).name(FLUSH_IMPORT).u8(0).u32(flushType), 1));
-  vec(S.function, (w) => (w.u32(flushType), 1));
+  vec(S.function, (w) => (w.u32(flushType).u32(flushType), 2)); // reserve, sync
   vec(S.memory, (w) => (w.u8(0).u32(EVENT_MEMORY_PAGES), 1));
   vec(S.global, (w) => {
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // T
-    w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // P
+    // P: the buffer starts with a sync of time 0, which is all zero bytes (a fresh memory)
+    w.bytes(new Uint8Array([ValType.i32, 1, 0x41, SYNC_SIZE, 0x0b])); // P
     w.u8(ValType.i32).u8(1).u8(0x41).s64(BigInt(initialLimit | 0)).u8(0x0b); // LIMIT
     if (depthGlobal >= 0) w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // D
-    return depthGlobal >= 0 ? 4 : 3;
+    w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // L
+    w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // N
+    return depthGlobal >= 0 ? 6 : 5;
   }, (r, w) => {
     copyValType(r, w);
     w.u8(r.u8());
@@ -110,7 +122,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.name(EVENTS_EXPORT).u8(2).u32(eventMemory);
     w.name(EVENTS_END_EXPORT).u8(3).u32(endGlobal);
     w.name(FLUSH_EXPORT).u8(0).u32(flushFunc);
-    return 4;
+    w.name(EVENTS_TIME_EXPORT).u8(3).u32(lastTimeGlobal);
+    return 5;
   }, (r, w) => {
     const nameStart = r.offset;
     const nameLength = r.u32();
@@ -125,9 +138,9 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   if (find(S.element)) vec(S.element, () => 0, (r, w) => rewriteElement(r, w, shift));
   if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
 
-  const slots = { timeGlobal, endGlobal, limitGlobal, depthGlobal, reserveFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
+  const slots = { timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, reserveFunc, syncFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
   const copies = new CopyLog();
-  const code = new ByteWriter().u32(positions.functions.length + 1);
+  const code = new ByteWriter().u32(positions.functions.length + 2);
   for (const fn of positions.functions) {
     const { body } = fn;
     const head = new ByteReader(wasm, body.start, body.codeStart);
@@ -145,8 +158,10 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter, observer);
     code.u32(w.length).bytes(w.toBytes());
   }
-  const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, eventMemory });
+  const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, lastTimeGlobal, eventMemory });
   code.u32(reserve.length).bytes(reserve);
+  const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, eventMemory });
+  code.u32(sync.length).bytes(sync);
   sections.set(S.code, code.toBytes());
 
   // Write: replaced sections in place, new ones at their place in the order, `name` dropped.
@@ -347,7 +362,7 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
  * if the room is still missing (no consumer bound yet, or a bulk event larger than the buffer)
  * it grows the event memory, at least doubling it. A failed grow traps (`unreachable`).
  */
-function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: number; eventMemory: number }): Uint8Array {
+function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: number; lastTimeGlobal: number; eventMemory: number }): Uint8Array {
   const w = new ByteWriter();
   // locals: 1 = need (i64), 2 = cap (i64), 3 = pages (i32)
   w.u32(2).u32(2).u8(ValType.i64).u32(1).u8(ValType.i32);
@@ -355,9 +370,18 @@ function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: num
   const lg = (i: number) => w.u8(0x20).u32(i);
   const ls = (i: number) => w.u8(0x21).u32(i);
   const msize = () => w.u8(0x3f).u32(s.eventMemory);
-  g(s.endGlobal).u8(0x04).u8(0x40);
+  const memarg = (offset: number) => (s.eventMemory === 0 ? w.u8(0) : w.u8(0x40).u32(s.eventMemory), w.u32(offset));
+  // if (P > SYNC_SIZE && flush(P)) { the buffer restarts with a sync of L; P = SYNC_SIZE }
+  g(s.endGlobal).u8(0x41).u8(SYNC_SIZE).u8(0x4b).u8(0x04).u8(0x40); // i32.gt_u; if
   g(s.endGlobal).u8(0x10).u32(s.flushFunc);
-  w.u8(0x04).u8(0x40).u8(0x41).u8(0).u8(0x24).u32(s.endGlobal).u8(0x0b);
+  w.u8(0x04).u8(0x40);
+  w.u8(0x41).u8(0).u8(0x41).u8(0).u8(0x3a); // i32.store8 kind 0 at 0
+  memarg(0);
+  w.u8(0x41).u8(0);
+  g(s.lastTimeGlobal).u8(0x37); // i64.store L at 1
+  memarg(1);
+  w.u8(0x41).u8(SYNC_SIZE).u8(0x24).u32(s.endGlobal);
+  w.u8(0x0b);
   w.u8(0x0b);
   // need = P + n + MAX_FIXED_EVENT_SIZE; cap = size << 16
   g(s.endGlobal).u8(0xad);
@@ -385,6 +409,26 @@ function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: num
   w.u8(0x24).u32(s.limitGlobal);
   w.u8(0x0b);
   g(s.endGlobal);
+  w.u8(0x0b);
+  return w.toBytes();
+}
+
+/**
+ * `sync(p: i32) -> i32`: commits a time sync (kind 0, the absolute time `N`) at `p` (= `P`),
+ * so that the event being written at the returned `p + SYNC_SIZE` has delta 0; `L = N`. Called
+ * when an event's delta from `L` does not fit 32 bits. Room for it was reserved with the event.
+ */
+function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTimeGlobal: number; eventMemory: number }): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(0); // no locals
+  const memarg = (offset: number) => (s.eventMemory === 0 ? w.u8(0) : w.u8(0x40).u32(s.eventMemory), w.u32(offset));
+  w.u8(0x20).u32(0).u8(0x41).u8(0).u8(0x3a); // i32.store8 kind 0
+  memarg(0);
+  w.u8(0x20).u32(0).u8(0x23).u32(s.eventTimeGlobal).u8(0x37); // i64.store N at 1
+  memarg(1);
+  w.u8(0x23).u32(s.eventTimeGlobal).u8(0x24).u32(s.lastTimeGlobal);
+  w.u8(0x20).u32(0).u8(0x41).u8(SYNC_SIZE).u8(0x6a).u8(0x22).u32(0).u8(0x24).u32(s.endGlobal); // P = p + SYNC_SIZE
+  w.u8(0x20).u32(0);
   w.u8(0x0b);
   return w.toBytes();
 }
