@@ -8,7 +8,8 @@
  * compression, and the trace is at worst larger.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { compressDetail, type TraceWriter } from '../trace/index.js';
+import { compressDetail } from '../trace/detailCodec.js';
+import type { TraceWriter } from '../trace/index.js';
 import type { DetailChunkStore } from './detailRecorder.js';
 
 /** Chunks posted and not yet collected before the worker stores raw instead. */

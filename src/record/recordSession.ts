@@ -7,7 +7,7 @@ import { runEntry } from '../runtime/runEntry.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
-import { drain, instrument, scanDetailEvents, type PcMap } from '../../instrument/index.js';
+import type { PcMap } from '../../instrument/index.js';
 import { DetailRecorder, type DetailBounds, type DetailChunkStore } from './detailRecorder.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
@@ -71,7 +71,9 @@ export async function recordHere(
   const invoke = options.invoke ?? null;
   const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
   for (const dir of options.dirs) checkDir(dir);
-  const instrumented = options.detail === 'full' ? await instrument(bytes, { detail: 'full', source: options.wasmPath }) : null;
+  // The compiler loads only for full detail: inputs recordings start faster without it.
+  const compiler = options.detail === 'full' ? await import('../../instrument/index.js') : null;
+  const instrumented = compiler ? await compiler.instrument(bytes, { detail: 'full', source: options.wasmPath }) : null;
 
   const fileName = path.basename(options.wasmPath);
   const argv = [options.wasmPath, ...options.args];
@@ -110,7 +112,7 @@ export async function recordHere(
     const detail = instrumented
       ? new DetailRecorder(
           writer,
-          { memory: () => new Uint8Array(memory!.buffer), now: now!, scan: scanDetailEvents },
+          { memory: () => new Uint8Array(memory!.buffer), now: now!, scan: compiler!.scanDetailEvents },
           options.bounds ?? {},
           detailStore?.(writer),
         )
@@ -125,12 +127,12 @@ export async function recordHere(
     host.memory.bind(memory);
     if (instrumented && detail) {
       clock = instance.exports[instrumented.timeExport] as WebAssembly.Global;
-      drain(instance); // binds the event stream to this instance (instrument/detailRuntime.ts)
+      compiler!.drain(instance); // binds the event stream to this instance (instrument/detailRuntime.ts)
       detail.start();
     }
     end = run(instance, invoke, checked.info.functionNames, instrumented?.pcMap() ?? null);
     if (instrumented && detail && now) {
-      drain(instance);
+      compiler!.drain(instance);
       detail.finish();
       end = { ...end, instructionCount: now() > detail.lastTime ? now() : detail.lastTime };
     }

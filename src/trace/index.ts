@@ -1,6 +1,7 @@
 /** The trace file: schema, writer, reader, input-log encoding. The bottom layer of wtrace. */
 export { FORMAT_VERSION, APPLICATION_ID } from './schema.js';
-export { TraceWriter, compressDetail, type ImportInfo, type RecordingStart, type RecordingEnd } from './traceWriter.js';
+export { compressDetail } from './detailCodec.js';
+export { TraceWriter, type ImportInfo, type RecordingStart, type RecordingEnd } from './traceWriter.js';
 export { TraceReader, type TraceSummary, type DetailSummary, type DetailChunk } from './traceReader.js';
 export { PAGE_SIZE, type KeyframeInfo, type GlobalValue } from './keyframes.js';
 export type { ImportCall, MemoryWrite, OutputBytes, ParamType } from './inputLog.js';

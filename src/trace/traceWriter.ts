@@ -18,6 +18,7 @@ import { encodeImportCall, type ImportCall, type MemoryWrite, type OutputBytes, 
 import { APPLICATION_ID, FORMAT_VERSION, SCHEMA_SQL } from './schema.js';
 import { WTRACE_VERSION } from './version.js';
 import { KeyframeWriter, type GlobalValue } from './keyframes.js';
+import { compressDetail } from './detailCodec.js';
 
 /** One function import of the recorded module. */
 export interface ImportInfo {
@@ -280,11 +281,6 @@ export class TraceWriter {
     this.db.pragma('journal_mode = DELETE');
     this.db.close();
   }
-}
-
-/** The detail chunks' compression: zstd level 1 (rr measured it at zlib-6 size for a tenth of the time). */
-export function compressDetail(events: Uint8Array): Uint8Array {
-  return zlib.zstdCompressSync(events, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } });
 }
 
 function writeStart(db: Database.Database, s: RecordingStart): void {
