@@ -33,6 +33,10 @@ import { emitCountedCode } from './timeCounter.js';
 import { CopyLog, type RewrittenModule } from './copyLog.js';
 
 export const EVENTS_EXPORT = '__wtrace_events';
+/** `${GLOBAL_EXPORT_PREFIX}N` re-exports the program's global N (numeric globals only). */
+export const GLOBAL_EXPORT_PREFIX = '__wtrace_global_';
+/** i32, i64, f32, f64. */
+const NUMERIC_TYPES = new Set([0x7f, 0x7e, 0x7d, 0x7c]);
 export const EVENTS_END_EXPORT = '__wtrace_events_end';
 /** The time of the last committed event or sync (i64): what the next time delta counts from. */
 export const EVENTS_TIME_EXPORT = '__wtrace_events_time';
@@ -63,7 +67,9 @@ interface FullLayout {
 /** Rewrites `wasm` (decoded into `positions`) for detail mode `full`. */
 export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): RewrittenModule {
   const { layout } = positions;
-  const taken = [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT].filter((n) => layout.exportNames.has(n));
+  const taken = [...layout.exportNames].filter(
+    (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
+  );
   if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
   const find = (id: number) => layout.sections.find((s) => s.id === id);
   let full: FullLayout;
@@ -123,7 +129,15 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.name(EVENTS_END_EXPORT).u8(3).u32(endGlobal);
     w.name(FLUSH_EXPORT).u8(0).u32(flushFunc);
     w.name(EVENTS_TIME_EXPORT).u8(3).u32(lastTimeGlobal);
-    return 5;
+    // Every numeric global of the program, so keyframes can hold their values (JS cannot read
+    // an unexported global; v128 and reference globals are not readable as numbers).
+    let extra = 0;
+    full.globalTypes.forEach((type, index) => {
+      if (!NUMERIC_TYPES.has(type)) return;
+      w.name(`${GLOBAL_EXPORT_PREFIX}${index}`).u8(3).u32(index);
+      extra++;
+    });
+    return 5 + extra;
   }, (r, w) => {
     const nameStart = r.offset;
     const nameLength = r.u32();

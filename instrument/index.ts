@@ -16,7 +16,7 @@ export {
   countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
   type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent,
 } from './detailEvents.js';
-export { EVENTS_END_EXPORT, EVENTS_EXPORT } from './fullModule.js';
+export { EVENTS_END_EXPORT, EVENTS_EXPORT, GLOBAL_EXPORT_PREFIX } from './fullModule.js';
 
 /** How much the instrumented module reports. */
 export type DetailLevel = 'full' | 'inputs';

@@ -9,7 +9,7 @@
  * A keyframe is always written at the end (the final memory): with the old values that store
  * events carry, a replay can walk back from it to any earlier time the chunks cover.
  */
-import type { TraceWriter } from '../trace/index.js';
+import type { GlobalValue, TraceWriter } from '../trace/index.js';
 
 export interface DetailBounds {
   /** Keep events in [from, to] only. */
@@ -36,6 +36,8 @@ export interface DetailSource {
   memory(): Uint8Array;
   /** Executed instructions now. */
   now(): bigint;
+  /** The program's numeric globals now (what keyframes store besides memory). */
+  globals(): GlobalValue[];
   /** Events in one flushed buffer, and the times of its first and last event. */
   scan(events: Uint8Array): { count: number; firstTime: bigint; lastTime: bigint };
 }
@@ -114,7 +116,7 @@ export class DetailRecorder {
 
   /** Call once the instance exists, before the program runs: the keyframe at time 0. */
   start(): void {
-    if (this.keepsEverythingFromStart()) this.writer.addKeyframe(0n, this.source.memory(), []);
+    if (this.keepsEverythingFromStart()) this.writer.addKeyframe(0n, this.source.memory(), this.source.globals());
   }
 
   /**
@@ -143,7 +145,7 @@ export class DetailRecorder {
     if (!this.keyframeDue) return;
     this.keyframeDue = false;
     this.bytesSinceKeyframe = 0;
-    this.writer.addKeyframe(time - 1n, this.source.memory(), []);
+    this.writer.addKeyframe(time - 1n, this.source.memory(), this.source.globals());
   }
 
   /**
@@ -156,7 +158,7 @@ export class DetailRecorder {
     this.ring.length = 0;
     this.chunks.flush();
     const now = this.source.now();
-    this.writer.addKeyframe(now > this.lastEventTime ? now : this.lastEventTime, this.source.memory(), []);
+    this.writer.addKeyframe(now > this.lastEventTime ? now : this.lastEventTime, this.source.memory(), this.source.globals());
   }
 
   /** The time of the last event seen (0 before any). */

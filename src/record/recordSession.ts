@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import type { PcMap } from '../../instrument/index.js';
 import { DetailRecorder, type DetailBounds, type DetailChunkStore } from './detailRecorder.js';
-import { TraceWriter, type RecordingEnd } from '../trace/index.js';
+import { TraceWriter, type GlobalValue, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
 import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
@@ -109,10 +109,16 @@ export async function recordHere(
     let clock: WebAssembly.Global | null = null;
     const now = instrumented ? () => clock!.value as bigint : null;
     let memory: WebAssembly.Memory | null = null;
+    let instance: WebAssembly.Instance | null = null;
     const detail = instrumented
       ? new DetailRecorder(
           writer,
-          { memory: () => new Uint8Array(memory!.buffer), now: now!, scan: compiler!.scanDetailEvents },
+          {
+            memory: () => new Uint8Array(memory!.buffer),
+            globals: () => exportedGlobals(instance!, compiler!.GLOBAL_EXPORT_PREFIX),
+            now: now!,
+            scan: compiler!.scanDetailEvents,
+          },
           options.bounds ?? {},
           detailStore?.(writer),
         )
@@ -122,7 +128,7 @@ export async function recordHere(
       ...(instrumented && detail ? instrumented.runtimeImports(detail.sink) : {}),
     };
     const module = instrumented ? new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>) : checked.module;
-    const instance = new WebAssembly.Instance(module, imports);
+    instance = new WebAssembly.Instance(module, imports);
     memory = instance.exports.memory as WebAssembly.Memory;
     host.memory.bind(memory);
     if (instrumented && detail) {
@@ -151,6 +157,17 @@ export async function recordHere(
     instructions: end.instructionCount,
     detailEvents: writer.detailEventCount,
   };
+}
+
+/** The program's globals re-exported by the full-detail module, as keyframes store them. */
+function exportedGlobals(instance: WebAssembly.Instance, prefix: string): GlobalValue[] {
+  const out: GlobalValue[] = [];
+  for (const [name, value] of Object.entries(instance.exports)) {
+    if (!name.startsWith(prefix)) continue;
+    const v = (value as WebAssembly.Global).value as number | bigint;
+    out.push({ name: `global ${name.slice(prefix.length)}`, value: typeof v === 'bigint' ? v.toString() : v });
+  }
+  return out;
 }
 
 function run(

@@ -23,7 +23,7 @@ function run(bounds: DetailBounds): { chunks: [bigint, bigint][]; keyframes: big
   const memory = new Uint8Array(65536);
   // Each buffer holds one event from time t-999 to t; an import call follows at t+1.
   const scan = () => ({ count: 1, firstTime: time - 999n, lastTime: time });
-  const recorder = new DetailRecorder(writer, { memory: () => memory, now: () => time, scan }, { chunkBytes: 100, ...bounds });
+  const recorder = new DetailRecorder(writer, { memory: () => memory, globals: () => [{ name: 'global 0', value: Number(time) }], now: () => time, scan }, { chunkBytes: 100, ...bounds });
   recorder.start();
   for (let i = 0; i < 10; i++) {
     time += 1000n;

@@ -111,6 +111,19 @@ describe('wtrace record --detail full', () => {
     expect(events.some((e) => e.kind === 'store') && events.some((e) => e.kind === 'enter')).toBe(true);
   });
 
+  it('stores the program globals in keyframes (clang\'s __stack_pointer is global 0)', () => {
+    const r = recordFull([fixture('recursion'), '--', '1000']);
+    const reader = TraceReader.open(r.trace);
+    const keyframes = reader.keyframes();
+    reader.close();
+    const first = keyframes[0].globals.find((g) => g.name === 'global 0');
+    const last = keyframes.at(-1)!.globals.find((g) => g.name === 'global 0');
+    expect(typeof first?.value).toBe('number');
+    // The stack pointer is back where it started once main has returned.
+    expect(last?.value).toBe(first?.value);
+    expect(first!.value as number).toBeGreaterThan(0);
+  });
+
   it('leaves the same files as a plain run', () => {
     const a = tempDir();
     const b = tempDir();
