@@ -1,5 +1,5 @@
 /** Runs the real `wtrace` CLI (from the build) and the plain node:wasi baseline as child processes. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,4 +65,28 @@ export function hasTool(tool: string): boolean {
  */
 export function skipWithout(tool: string): boolean {
   return !hasTool(tool) && !process.env.CI;
+}
+
+/** A `wtrace record` of a stdin-reading program, running in the background with piped stdio. */
+export function spawnRecording(trace: string, wasm: string): { child: ChildProcess; stdout: () => string } {
+  const child = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'record', '-o', trace, wasm], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return { child, stdout: () => out };
+}
+
+/** Resolves once `predicate` holds, polling every 20 ms; rejects after `ms`. */
+export function waitFor(predicate: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (predicate()) resolve();
+      else if (Date.now() > deadline) reject(new Error('timed out'));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
 }

@@ -5,28 +5,13 @@
  * exactly; pcs name instructions of the right kind; calls nest and follow a known sequence;
  * values (old and new) are right for every store width and global type.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import binaryen from 'binaryen';
 import { countDetailEvents, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type DetailValue } from '../../instrument/index.js';
 import { orderProblems, pcProblems, replayForward, undoBackward } from './detailHarness.js';
 import { runReference, type RefValue, type ReferenceEvent } from './referenceCounter.js';
+import { assemble, haveWat2wasm } from './wat.js';
 
-const haveWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
-
-function assemble(wat: string, flags: string[] = []): Uint8Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wtrace-wat-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'm.wat'), wat);
-    execFileSync('wat2wasm', [...flags, path.join(dir, 'm.wat'), '-o', path.join(dir, 'm.wasm')]);
-    return fs.readFileSync(path.join(dir, 'm.wasm'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Instruments with `full`, instantiates, binds a collecting sink. */
 async function load(wasm: Uint8Array, imports: WebAssembly.Imports = {}) {

@@ -4,26 +4,11 @@
  * (referenceCounter.ts), at the end of each run, at a trap on `unreachable`, and at every
  * import call. Two programs are checked against hand-computed counts as well.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { instrument } from '../../instrument/index.js';
 import { runReference } from './referenceCounter.js';
+import { assemble, haveWat2wasm } from './wat.js';
 
-const haveWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
-
-function assemble(wat: string, flags: string[] = []): Uint8Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wtrace-wat-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'm.wat'), wat);
-    execFileSync('wat2wasm', [...flags, path.join(dir, 'm.wat'), '-o', path.join(dir, 'm.wasm')]);
-    return fs.readFileSync(path.join(dir, 'm.wasm'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Instantiates the instrumented module; `ticks` receives the time at every `env.tick` call. */
 async function load(wasm: Uint8Array) {

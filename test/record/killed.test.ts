@@ -3,37 +3,19 @@
  * incomplete, holding every call committed before the kill: here, everything up to the read
  * on which the program was waiting for more input.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TraceReader } from '../../src/trace/index.js';
-import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
-
-function waitFor(predicate: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (predicate()) resolve();
-      else if (Date.now() > deadline) reject(new Error('timed out'));
-      else setTimeout(poll, 20);
-    };
-    poll();
-  });
-}
+import { fixture, spawnRecording, tempDir, waitFor, wtrace } from '../helpers/run.js';
 
 describe('a recording killed with SIGKILL', () => {
   it('leaves a readable, incomplete trace with everything up to the blocking read', async () => {
     const trace = path.join(tempDir(), 'killed.wtrace');
-    const child = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'record', '-o', trace, fixture('stdin_upper')], {
-      cwd: root,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    const { child, stdout: output } = spawnRecording(trace, fixture('stdin_upper'));
     const input = 'line of input\n'.repeat(4000); // 56,000 bytes; stdin stays open afterwards
-    child.stdin.write(input);
+    child.stdin!.write(input);
     // stdin_upper writes as it reads; once all input is echoed it waits on the next read.
-    await waitFor(() => stdout.length >= input.length, 20_000);
+    await waitFor(() => output().length >= input.length, 20_000);
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGKILL');
@@ -54,6 +36,6 @@ describe('a recording killed with SIGKILL', () => {
     );
     reader.close();
     expect(read.toString()).toBe(input);
-    expect(stdout).toBe(input.toUpperCase());
+    expect(output()).toBe(input.toUpperCase());
   });
 });
