@@ -70,6 +70,12 @@ describe('wtrace record behaves like a plain run', () => {
     expect(r.stdout).toMatch(/^depth=1000000 result=\d+$/m);
   });
 
+  it('--stack-size sets the stack: 2 MiB is too small for that depth, and says so as a trap', () => {
+    const r = wtrace(['record', '--stack-size', '2', '-o', path.join(tempDir(), 'small.wtrace'), fixture('recursion'), '--', '1000000']);
+    expect(r.status).toBe(134);
+    expect(r.stderr).toMatch(/wasm trap: call stack exhausted in function descend \(#\d+\)/);
+  });
+
   it('file I/O in a preopened directory leaves the same files', () => {
     const source = path.resolve('test/fixtures/data/fileio');
     const plainDir = tempDir();
