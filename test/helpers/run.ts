@@ -16,6 +16,8 @@ export interface RunResult {
 export interface RunOptions {
   input?: string | Uint8Array;
   cwd?: string;
+  /** Extra environment variables for the child (on top of ours). */
+  env?: Record<string, string>;
 }
 
 function run(args: string[], options: RunOptions = {}): RunResult {
@@ -23,7 +25,7 @@ function run(args: string[], options: RunOptions = {}): RunResult {
     cwd: options.cwd ?? root,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
     maxBuffer: 64 << 20,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

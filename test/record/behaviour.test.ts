@@ -70,6 +70,16 @@ describe('wtrace record behaves like a plain run', () => {
     expect(r.stdout).toMatch(/^depth=1000000 result=\d+$/m);
   });
 
+  it('--env NAME without a value passes our own value, and nothing else is inherited', () => {
+    const trace = path.join(tempDir(), 'env.wtrace');
+    const r = wtrace(['record', '--env', 'WTRACE_TEST_VALUE', '-o', trace, fixture('args_env'), '--', 'WTRACE_TEST_VALUE', 'WTRACE_TEST_OTHER'], {
+      env: { WTRACE_TEST_VALUE: 'from outside', WTRACE_TEST_OTHER: 'not passed' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('from outside');
+    expect(r.stdout).not.toContain('not passed');
+  });
+
   it('--stack-size sets the stack: 2 MiB is too small for that depth, and says so as a trap', () => {
     const r = wtrace(['record', '--stack-size', '2', '-o', path.join(tempDir(), 'small.wtrace'), fixture('recursion'), '--', '1000000']);
     expect(r.status).toBe(134);
