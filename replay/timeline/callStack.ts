@@ -34,6 +34,13 @@ export function stepStack(
       depth: (top?.depth ?? 0) + 1,
     };
   }
+  if (e.kind === 'catch') {
+    // An exception unwound every frame entered after the catching one (enter times increase
+    // up the stack); the catching frame itself stays.
+    let f = top;
+    while (f !== null && f.entryTime > e.frameTime) f = f.caller;
+    return f;
+  }
   if (e.kind !== 'exit') return top;
   for (let f = top; f !== null; f = f.caller) {
     if (f.funcIndex === e.func) {

@@ -117,7 +117,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
       const range = writtenRange(e);
       if (range !== null) forPages(range.address, range.size, (p) => pages.add(p));
       grows ||= e.kind === 'grow';
-      if (e.kind === 'enter' || e.kind === 'exit') {
+      if (e.kind === 'enter' || e.kind === 'exit' || e.kind === 'catch') {
         funcs.add(e.func);
         stack = stepStack(stack, e, names);
       } else if (e.kind === 'globalSet') {
