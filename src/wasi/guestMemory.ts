@@ -46,8 +46,11 @@ export class GuestMemory {
   }
 
   private check(address: number, length: number): void {
-    if (this.memory === null || this.memory.buffer !== this.buffer) this.refresh();
-    if (address < 0 || length < 0 || address + length > this.buffer.byteLength) {
+    // Growth detaches the old buffer (its length becomes 0), so a stale buffer always fails the
+    // bounds test and is refreshed there: no `memory.buffer` getter call on the common path.
+    if (address < 0 || length < 0 || address + length > this.buffer.byteLength || this.buffer.byteLength === 0) {
+      this.refresh();
+      if (address >= 0 && length >= 0 && address + length <= this.buffer.byteLength) return;
       throw new GuestFault(address, length);
     }
   }
