@@ -26,6 +26,16 @@ export interface StreamedCall {
 /** Called for each import call before it is answered; return false to stop the run there. */
 export type CallVisitor = (call: StreamedCall) => boolean;
 
+/** Options of `streamCalls`. */
+export interface StreamOptions {
+  /**
+   * Called once for every call of the log, in order, whether or not the run gets to it (the
+   * rest of the log is read after the run ends): lets a caller fold a pass over the whole log,
+   * such as hashing the output, into the re-execution.
+   */
+  readonly onLogged?: (call: ImportCall) => void;
+}
+
 /** What `streamCalls` saw. */
 export interface StreamResult {
   readonly summary: TraceSummary;
@@ -45,42 +55,57 @@ class StopRun extends Error {}
  * `TraceFormatError` for a missing or damaged trace and `ReplayDivergenceError` when the trace
  * does not re-execute from its own log.
  */
-export function streamCalls(file: string, visit: CallVisitor): StreamResult {
+export function streamCalls(file: string, visit: CallVisitor, options: StreamOptions = {}): StreamResult {
   const reader = TraceReader.open(file);
   try {
     const summary = reader.summary();
     const bytes = reader.verifiedModuleBytes();
     const imports = reader.imports();
-    const log = peekable(reader.importCalls());
+    // Every call of the log passes here once: counted (the log's length) and shown to onLogged.
+    let recordedCalls = 0;
+    const onLogged = options.onLogged ?? null;
+    const log = peekable(reader.importCalls(), (c) => {
+      recordedCalls++;
+      if (onLogged !== null) onLogged(c);
+    });
     const replay = replayImports(imports, log, null);
     let memory: WebAssembly.Memory | null = null;
+    // One view of guest memory, made again only when memory grows (a new buffer).
+    let buffer: ArrayBuffer | null = null;
+    let view = new Uint8Array(0);
     let calls = 0;
     const object: Record<string, Record<string, Function>> = {};
     for (const imp of imports) {
       const answer = (replay.imports[imp.module] as Record<string, Function>)[imp.name];
-      (object[imp.module] ??= {})[imp.name] = (...raw: (number | bigint)[]) => {
+      // A plain function passing `arguments` on: no array is built per call.
+      (object[imp.module] ??= {})[imp.name] = function (this: unknown) {
         const logged = log.peek();
         // A call that does not match the log is left to the replay host, which throws LogMismatch.
         if (logged !== null && logged.functionIndex === imp.functionIndex) {
+          const current = memory!.buffer;
+          if (current !== buffer) {
+            buffer = current;
+            view = new Uint8Array(current);
+          }
           const description = describeCall({
             name: imp.name,
             args: logged.args,
-            memory: new Uint8Array(memory!.buffer),
+            memory: view,
             writes: logged.writes,
             result: logged.result,
           });
           calls++;
           if (!visit({ index: logged.index, time: logged.time, description })) throw new StopRun();
         }
-        return answer(...raw);
+        return answer.apply(undefined, arguments as unknown as unknown[]);
       };
     }
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), object as WebAssembly.Imports);
     memory = instance.exports.memory as WebAssembly.Memory;
     replay.bind(memory);
     const stopped = run(file, instance, summary.invoke);
-    let recordedCalls = 0;
-    for (const n of reader.importCallCounts().values()) recordedCalls += n;
+    // The rest of the log, which the run did not get to: its length and onLogged need it.
+    while (!log.next().done);
     return { summary, calls, recordedCalls, stopped };
   } finally {
     reader.close();
@@ -105,15 +130,23 @@ function run(file: string, instance: WebAssembly.Instance, invoke: string | null
 }
 
 /** An iterator whose next value can be looked at before the replay host consumes it. */
-function peekable(source: Iterator<ImportCall>): Iterator<ImportCall> & { peek(): ImportCall | null } {
+function peekable(
+  source: Iterator<ImportCall>,
+  onLogged: (call: ImportCall) => void,
+): Iterator<ImportCall> & { peek(): ImportCall | null } {
   let ahead: IteratorResult<ImportCall> | null = null;
+  const pull = (): IteratorResult<ImportCall> => {
+    const r = source.next();
+    if (!r.done) onLogged(r.value);
+    return r;
+  };
   return {
     peek() {
-      ahead ??= source.next();
+      ahead ??= pull();
       return ahead.done ? null : ahead.value;
     },
     next() {
-      const r = ahead ?? source.next();
+      const r = ahead ?? pull();
       ahead = null;
       return r;
     },

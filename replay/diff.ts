@@ -5,15 +5,17 @@
  *
  * Memory stays bounded by 16 bytes a call: side A is re-executed once keeping only comparison
  * keys (callKey.ts), side B is re-executed against those keys until it parts from A, and A is
- * re-executed a second time only when its diverging call itself has to be shown.
+ * re-executed a second time only when its diverging call itself has to be shown. The output
+ * of both logs is hashed during the same passes (each reads its whole log), and a call's text
+ * is only built for the few calls a report shows.
  */
 import { UsageError } from '../src/errors.js';
 import type { CallDescription } from '../src/wasi/callDescriber.js';
 import { runOnWorker, workerUrl } from '../src/runtime/bigStackWorker.js';
-import { callKeys, differingFields } from './callKey.js';
+import { callKeysInto, differingFields } from './callKey.js';
 import { streamCalls, type StreamedCall, type StreamResult } from './callStream.js';
 import type { CallView, DiffDivergence, DiffOptions, DiffResult, DiffSide, EndView } from './diffTypes.js';
-import { compareOutputs } from './outputCompare.js';
+import { compareOutputDigests, OutputDigest } from './outputCompare.js';
 
 export type { CallView, DiffDivergence, DiffOptions, DiffResult, DiffSide, EndView } from './diffTypes.js';
 
@@ -36,31 +38,43 @@ export function diffHere(a: string, b: string, options: DiffOptions = {}): DiffR
   // Pass 1: A's keys, and its last calls in case B goes on after A ended.
   const keysA = new KeyList();
   const tailA = new Tail(context);
-  const runA = streamCalls(a, (c) => {
-    keysA.push(callKeys(c.description));
-    tailA.push(c);
-    return true;
-  });
+  const outputA = new OutputDigest();
+  const runA = streamCalls(
+    a,
+    (c) => {
+      keysA.push(c.description);
+      tailA.push(c);
+      return true;
+    },
+    { onLogged: (call) => outputA.add(call) },
+  );
 
   // Pass 2: B against A's keys until they part.
   const tailB = new Tail(context);
   let parted: StreamedCall | null = null;
   let volatileDifferences = 0;
-  const runB = streamCalls(b, (c) => {
-    if (c.index >= keysA.length) {
-      parted = c;
-      return false;
-    }
-    const [lenient, strictKey] = callKeys(c.description);
-    const same = strict ? strictKey === keysA.strict(c.index) : lenient === keysA.lenient(c.index);
-    if (!same) {
-      parted = c;
-      return false;
-    }
-    if (strictKey !== keysA.strict(c.index)) volatileDifferences++;
-    tailB.push(c);
-    return true;
-  });
+  const outputB = new OutputDigest();
+  const keyB = new Float64Array(2);
+  const runB = streamCalls(
+    b,
+    (c) => {
+      if (c.index >= keysA.length) {
+        parted = c;
+        return false;
+      }
+      callKeysInto(c.description, keyB, 0);
+      const strictKey = keyB[1];
+      const same = strict ? strictKey === keysA.strict(c.index) : keyB[0] === keysA.lenient(c.index);
+      if (!same) {
+        parted = c;
+        return false;
+      }
+      if (strictKey !== keysA.strict(c.index)) volatileDifferences++;
+      tailB.push(c);
+      return true;
+    },
+    { onLogged: (call) => outputB.add(call) },
+  );
 
   const sideA = side(a, runA);
   const sideB = side(b, runB);
@@ -80,7 +94,7 @@ export function diffHere(a: string, b: string, options: DiffOptions = {}): DiffR
       fields: [], contextA: tailA.calls(), contextB: tailB.calls(),
     };
   }
-  const outputs = compareOutputs(a, b);
+  const outputs = compareOutputDigests(a, b, outputA, outputB);
   return {
     level: 1,
     equal: divergence === null && outputs.stdout.equal && outputs.stderr.equal && endsEqual,
@@ -170,9 +184,21 @@ export function endText(e: EndView): string {
   return `trap: ${e.message}${fn}${e.pc === null ? '' : ` at pc 0x${e.pc.toString(16)}`}`;
 }
 
+/** A call as a report shows it; the description's fields are read by name (text and data are built on demand). */
 function view(c: StreamedCall): CallView {
-  const { bytes: _bytes, ...rest } = c.description as CallDescription;
-  return { ...rest, index: c.index, time: c.time === null ? null : c.time.toString() };
+  const d = c.description;
+  const data = d.data;
+  return {
+    name: d.name,
+    args: d.args,
+    result: d.result,
+    returned: d.returned,
+    ...(data === undefined ? {} : { data }),
+    volatile: d.volatile,
+    text: d.text,
+    index: c.index,
+    time: c.time === null ? null : c.time.toString(),
+  };
 }
 
 /** The last `n` calls seen, as views. */
@@ -193,14 +219,14 @@ class Tail {
 class KeyList {
   private keys = new Float64Array(1024);
   length = 0;
-  push([lenient, strict]: [number, number]): void {
+  /** Appends both keys of `d`. */
+  push(d: CallDescription): void {
     if (2 * this.length + 2 > this.keys.length) {
       const grown = new Float64Array(this.keys.length * 2);
       grown.set(this.keys);
       this.keys = grown;
     }
-    this.keys[2 * this.length] = lenient;
-    this.keys[2 * this.length + 1] = strict;
+    callKeysInto(d, this.keys, 2 * this.length);
     this.length++;
   }
   lenient(i: number): number {

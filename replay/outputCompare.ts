@@ -4,7 +4,7 @@
  * memory does not grow with the output.
  */
 import { createHash } from 'node:crypto';
-import { TraceReader } from '../src/trace/index.js';
+import { TraceReader, type ImportCall } from '../src/trace/index.js';
 import { quote } from '../src/wasi/callDescriber.js';
 
 /** One output stream of two recordings compared. */
@@ -32,28 +32,51 @@ const PREVIEW = 32;
  * log hashes both streams; only a stream that differs is read again to find where.
  */
 export function compareOutputs(a: string, b: string): OutputComparison {
-  const da = digests(a);
-  const db = digests(b);
+  return compareOutputDigests(a, b, OutputDigest.of(a), OutputDigest.of(b));
+}
+
+/**
+ * Compares two recordings whose output has already been hashed (by a pass over their logs
+ * that had another purpose too, such as `diff`'s re-executions): a stream that differs is
+ * read again from the files to find where.
+ */
+export function compareOutputDigests(a: string, b: string, da: OutputDigest, db: OutputDigest): OutputComparison {
   const compare = (s: 1 | 2): StreamComparison =>
-    da[s].equals(db[s]) ? { equal: true, bytesA: da.bytes[s], bytesB: da.bytes[s], firstDifference: null, a: null, b: null } : compareStream(a, b, s);
+    da.digest(s).equals(db.digest(s))
+      ? { equal: true, bytesA: da.bytes[s], bytesB: da.bytes[s], firstDifference: null, a: null, b: null }
+      : compareStream(a, b, s);
   return { stdout: compare(1), stderr: compare(2) };
 }
 
-/** SHA-256 (with the length folded in) and byte count of each output stream of `file`. */
-function digests(file: string): { 1: Buffer; 2: Buffer; bytes: { 1: number; 2: number } } {
-  const reader = TraceReader.open(file);
-  try {
-    const hashes = { 1: createHash('sha256'), 2: createHash('sha256') };
-    const bytes = { 1: 0, 2: 0 };
-    for (const call of reader.importCalls()) {
-      for (const o of call.output) {
-        hashes[o.stream].update(o.bytes);
-        bytes[o.stream] += o.bytes.length;
-      }
+/** SHA-256 (with the length folded in) and byte count of each output stream of one log, fed a call at a time. */
+export class OutputDigest {
+  private readonly hashes = { 1: createHash('sha256'), 2: createHash('sha256') };
+  private readonly digests: { 1: Buffer | null; 2: Buffer | null } = { 1: null, 2: null };
+  readonly bytes = { 1: 0, 2: 0 };
+
+  /** Hashes the output of every call of `file`'s log. */
+  static of(file: string): OutputDigest {
+    const reader = TraceReader.open(file);
+    try {
+      const d = new OutputDigest();
+      for (const call of reader.importCalls()) d.add(call);
+      return d;
+    } finally {
+      reader.close();
     }
-    return { 1: hashes[1].update(String(bytes[1])).digest(), 2: hashes[2].update(String(bytes[2])).digest(), bytes };
-  } finally {
-    reader.close();
+  }
+
+  /** Adds the output of the next call of the log. */
+  add(call: ImportCall): void {
+    for (const o of call.output) {
+      this.hashes[o.stream].update(o.bytes);
+      this.bytes[o.stream] += o.bytes.length;
+    }
+  }
+
+  /** The digest of one stream; no more calls can be added after. */
+  digest(s: 1 | 2): Buffer {
+    return (this.digests[s] ??= this.hashes[s].update(String(this.bytes[s])).digest());
   }
 }
 

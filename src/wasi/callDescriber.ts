@@ -177,23 +177,15 @@ class Describer {
   }
   finish(): CallDescription {
     const volatile = this.dataVolatile ? [...this.volatile, 'data'] : this.volatile;
-    const line = () => this.text(volatile);
-    // The line is built on first use: a diff reads it for a handful of calls out of millions.
-    let text: string | null = null;
-    return {
-      name: this.call.name,
-      args: this.args,
-      result: this.call.result,
-      returned: this.returned,
-      ...(this.data === null ? {} : { data: quote(this.data.bytes, PREVIEW_BYTES), bytes: this.data.bytes }),
-      volatile,
-      get text() {
-        return (text ??= line());
-      },
-    };
+    return new Description(this, volatile);
   }
 
-  private text(volatile: readonly string[]): string {
+  /** Quoted preview of the data, or undefined when the call has none. */
+  preview(): string | undefined {
+    return this.data === null ? undefined : quote(this.data.bytes, PREVIEW_BYTES);
+  }
+
+  text(volatile: readonly string[]): string {
     const { name, result } = this.call;
     const isVolatile = (k: string) => volatile.includes(k);
     const fields = (o: Record<string, string | number>, prefix: string) =>
@@ -205,6 +197,53 @@ class Describer {
     const outs = [...fields(this.returned, 'returned'), ...(this.data?.direction === 'out' ? [shown!] : [])];
     const res = result === null ? ' (did not return)' : result === 0 ? ' = 0' : ` = ${result} (${errnoNames.get(result) ?? '?'})`;
     return `${name}(${inArgs.join(', ')})${res}${outs.length > 0 ? ` -> ${outs.join(', ')}` : ''}`;
+  }
+}
+
+/**
+ * A finished description. The line (`text`) and the preview (`data`) are built on first use:
+ * a diff reads them for a handful of calls out of millions. They are accessors, so code that
+ * wants a plain object should use `toJSON()` (or read the fields by name) rather than spread.
+ */
+class Description implements CallDescription {
+  readonly name: string;
+  readonly args: Record<string, string | number>;
+  readonly result: number | null;
+  readonly returned: Record<string, string | number>;
+  readonly volatile: readonly string[];
+  #describer: Describer;
+  #text: string | null = null;
+  #data: string | undefined | null = null;
+  constructor(d: Describer, volatile: readonly string[]) {
+    this.name = d.call.name;
+    this.args = d.args;
+    this.result = d.call.result;
+    this.returned = d.returned;
+    this.volatile = volatile;
+    this.#describer = d;
+  }
+  get data(): string | undefined {
+    if (this.#data === null) this.#data = this.#describer.preview();
+    return this.#data;
+  }
+  get bytes(): Uint8Array | undefined {
+    return this.#describer.data?.bytes;
+  }
+  get text(): string {
+    return (this.#text ??= this.#describer.text(this.volatile));
+  }
+  /** The description as a plain object (what `JSON.stringify` shows). */
+  toJSON(): CallDescription {
+    const bytes = this.bytes;
+    return {
+      name: this.name,
+      args: this.args,
+      result: this.result,
+      returned: this.returned,
+      ...(bytes === undefined ? {} : { data: this.data, bytes }),
+      volatile: this.volatile,
+      text: this.text,
+    };
   }
 }
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffHere, diffTraces } from '../../replay/diff.js';
 import { formatDiff } from '../../replay/diffText.js';
+import { callKeys } from '../../replay/callKey.js';
 import { TraceReader } from '../../src/trace/index.js';
 import { DESCRIBED_FUNCTIONS, describeCall } from '../../src/wasi/callDescriber.js';
 import { WASI_SIGNATURES } from '../../src/wasi/signatures.js';
@@ -205,6 +206,28 @@ describe('describeCall', () => {
     const random = describeCall({ name: 'random_get', args: [40, 16], memory, writes: [{ address: 40, bytes: new Uint8Array(16).fill(7) }], result: 0 });
     expect(random.volatile).toEqual(['data']);
     expect(random.text).toBe('random_get(len=16) = 0 -> ~(16 bytes)');
+  });
+
+  it('keys calls by meaning: volatile values change only the strict key', () => {
+    const clock = (fill: number, id = 0) =>
+      describeCall({ name: 'clock_time_get', args: [id, 1000n, 200], memory, writes: [{ address: 200, bytes: new Uint8Array(8).fill(fill) }], result: 0 });
+    const [lenientA, strictA] = callKeys(clock(1));
+    const [lenientB, strictB] = callKeys(clock(2));
+    expect(lenientA).toBe(lenientB);
+    expect(strictA).not.toBe(strictB);
+    expect(callKeys(clock(1))).toEqual([lenientA, strictA]);
+    expect(callKeys(clock(1, 1))[0]).not.toBe(lenientA);
+    const write = (text: string) => {
+      put(64, text);
+      put(16, [...u32(64), ...u32(text.length)]);
+      return describeCall({ name: 'fd_write', args: [1, 16, 1, 120], memory, writes: [{ address: 120, bytes: Uint8Array.from(u32(text.length)) }], result: 0 });
+    };
+    const [k1, s1] = callKeys(write('abc'));
+    expect(k1).toBe(s1);
+    expect(callKeys(write('abd'))[0]).not.toBe(k1);
+    // The description reads as a plain object in JSON, its text and preview built on demand.
+    const w = write('abc');
+    expect(JSON.parse(JSON.stringify(w))).toMatchObject({ name: 'fd_write', data: '"abc"', text: 'fd_write(fd=1, "abc") = 0 -> nwritten=3' });
   });
 
   it('shows memory it cannot read as <fault> and unknown imports by their scalars', () => {
