@@ -8,8 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import type { PcMap } from '../../instrument/index.js';
-import { DetailRecorder, type DetailBounds, type DetailChunkStore } from './detailRecorder.js';
-import { TraceWriter, type GlobalValue, type RecordingEnd } from '../trace/index.js';
+import { FullDetailRun, planFullDetail } from './fullDetailRun.js';
+import type { DetailBounds, DetailChunkStore } from './detailRecorder.js';
+import { TraceWriter, type RecordingEnd } from '../trace/index.js';
 import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
 import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
@@ -72,8 +73,7 @@ export async function recordHere(
   const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
   for (const dir of options.dirs) checkDir(dir);
   // The compiler loads only for full detail: inputs recordings start faster without it.
-  const compiler = options.detail === 'full' ? await import('../../instrument/index.js') : null;
-  const instrumented = compiler ? await compiler.instrument(bytes, { detail: 'full', source: options.wasmPath }) : null;
+  const plan = options.detail === 'full' ? await planFullDetail(bytes, options.wasmPath) : null;
 
   const fileName = path.basename(options.wasmPath);
   const argv = [options.wasmPath, ...options.args];
@@ -106,42 +106,16 @@ export async function recordHere(
   host.memory.observer = capture;
   let end: RecordingEnd;
   try {
-    let clock: WebAssembly.Global | null = null;
-    const now = instrumented ? () => clock!.value as bigint : null;
-    let memory: WebAssembly.Memory | null = null;
-    let instance: WebAssembly.Instance | null = null;
-    const detail = instrumented
-      ? new DetailRecorder(
-          writer,
-          {
-            memory: () => new Uint8Array(memory!.buffer),
-            globals: () => exportedGlobals(instance!, compiler!.GLOBAL_EXPORT_PREFIX),
-            now: now!,
-            scan: compiler!.scanDetailEvents,
-          },
-          options.bounds ?? {},
-          detailStore?.(writer),
-        )
-      : null;
+    const full = plan ? new FullDetailRun(plan, writer, options.bounds ?? {}, detailStore?.(writer)) : null;
     const imports = {
-      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, now, detail ? (t) => detail.atImportCall(t) : null),
-      ...(instrumented && detail ? instrumented.runtimeImports(detail.sink) : {}),
+      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, full?.now ?? null, full?.onImportCall ?? null),
+      ...(full?.runtimeImports() ?? {}),
     };
-    const module = instrumented ? new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>) : checked.module;
-    instance = new WebAssembly.Instance(module, imports);
-    memory = instance.exports.memory as WebAssembly.Memory;
-    host.memory.bind(memory);
-    if (instrumented && detail) {
-      clock = instance.exports[instrumented.timeExport] as WebAssembly.Global;
-      compiler!.drain(instance); // binds the event stream to this instance (instrument/detailRuntime.ts)
-      detail.start();
-    }
-    end = run(instance, invoke, checked.info.functionNames, instrumented?.pcMap() ?? null);
-    if (instrumented && detail && now) {
-      compiler!.drain(instance);
-      detail.finish();
-      end = { ...end, instructionCount: now() > detail.lastTime ? now() : detail.lastTime };
-    }
+    const instance = new WebAssembly.Instance(full?.module ?? checked.module, imports);
+    host.memory.bind(instance.exports.memory as WebAssembly.Memory);
+    full?.start(instance);
+    end = run(instance, invoke, checked.info.functionNames, full?.pcMap() ?? null);
+    if (full) end = full.finish(end);
   } catch (e) {
     writer.close();
     throw e;
@@ -157,17 +131,6 @@ export async function recordHere(
     instructions: end.instructionCount,
     detailEvents: writer.detailEventCount,
   };
-}
-
-/** The program's globals re-exported by the full-detail module, as keyframes store them. */
-function exportedGlobals(instance: WebAssembly.Instance, prefix: string): GlobalValue[] {
-  const out: GlobalValue[] = [];
-  for (const [name, value] of Object.entries(instance.exports)) {
-    if (!name.startsWith(prefix)) continue;
-    const v = (value as WebAssembly.Global).value as number | bigint;
-    out.push({ name: `global ${name.slice(prefix.length)}`, value: typeof v === 'bigint' ? v.toString() : v });
-  }
-  return out;
 }
 
 function run(
