@@ -156,6 +156,24 @@ const VALUES = `(module
     i32.const 1)
 )`;
 
+/**
+ * Checks shared by the exception tests: `full` counts time as `inputs` does, every pc is an
+ * instruction of the right kind, and the stream nests with no frame left open. Returns the
+ * events and the nesting summary (how many frames were unwound) for the test's own checks.
+ */
+async function checkUnwinding(wasm: Uint8Array, loaded: Awaited<ReturnType<typeof load>>) {
+  const inputs = await instrument(wasm, { detail: 'inputs' });
+  const { instance } = await WebAssembly.instantiate(inputs.bytes);
+  (instance.exports.run as () => number)();
+  expect(loaded.time.value).toBe((instance.exports[TIME_EXPORT] as WebAssembly.Global).value);
+  const events = loaded.events();
+  expect(pcProblems(events, loaded.positions)).toEqual([]);
+  const order = orderProblems(events);
+  expect(order.problems).toEqual([]);
+  expect(order.open).toBe(0);
+  return { events, order };
+}
+
 describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-written programs', () => {
   it.each([0, 1, 5, 30])('run(%i): the stream equals the reference interpreter\'s, event for event', async (n) => {
     const wasm = assemble(PROGRAM);
@@ -411,15 +429,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
         i32.const 3 call $catcher call $local i32.add))`, ['--enable-exceptions']);
     const loaded = await load(wasm);
     expect((loaded.instance.exports.run as () => number)()).toBe(145);
-    const inputs = await instrument(wasm, { detail: 'inputs' });
-    const { instance } = await WebAssembly.instantiate(inputs.bytes);
-    (instance.exports.run as () => number)();
-    expect(loaded.time.value).toBe((instance.exports[TIME_EXPORT] as WebAssembly.Global).value);
-    const events = loaded.events();
-    expect(pcProblems(events, loaded.positions)).toEqual([]);
-    const order = orderProblems(events);
-    expect(order.problems).toEqual([]);
-    expect(order.open).toBe(0);
+    const { events, order } = await checkUnwinding(wasm, loaded);
     expect(order.unwound).toBe(4); // thrower, mid, catcher(0), catcher(1)
     const line = (e: DetailEvent) => e.kind === 'enter' ? `enter ${e.func}(${e.args.map((a) => (a as { value: number }).value)}) @${e.time}`
       : e.kind === 'exit' ? `exit ${e.func}(${e.results.map((a) => (a as { value: number }).value)}) @${e.time}`
@@ -461,15 +471,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
         (i32.add (call $catcher (i32.const 3)) (call $local))))`);
     const loaded = await load(wasm);
     expect((loaded.instance.exports.run as () => number)()).toBe(251);
-    const inputs = await instrument(wasm, { detail: 'inputs' });
-    const { instance } = await WebAssembly.instantiate(inputs.bytes);
-    (instance.exports.run as () => number)();
-    expect(loaded.time.value).toBe((instance.exports[TIME_EXPORT] as WebAssembly.Global).value);
-    const events = loaded.events();
-    expect(pcProblems(events, loaded.positions)).toEqual([]);
-    const order = orderProblems(events);
-    expect(order.problems).toEqual([]);
-    expect(order.open).toBe(0);
+    const { events, order } = await checkUnwinding(wasm, loaded);
     expect(order.unwound).toBe(3); // thrower, catcher(0), catcher(1)
     const catches = events.filter((e) => e.kind === 'catch');
     expect(catches).toHaveLength(1); // $local's own throw unwinds no frame: no event
