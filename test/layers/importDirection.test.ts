@@ -10,7 +10,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** Bottom first. A layer may import from itself and from any layer listed before it. */
 const LAYERS = [
-  ['src/errors.ts', 'src/runtime', 'src/wasm', 'src/trace'],
+  ['src/errors.ts', 'src/runtime', 'src/wasm', 'src/source', 'src/trace'],
   ['src/wasi'],
   ['instrument'],
   ['src/record'],
