@@ -16,3 +16,7 @@ export function verify(file: string, options: { stackSizeMb?: number } = {}): Pr
 }
 export { Timeline, DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './timeline/index.js';
 export type { CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './timeline/index.js';
+export { openReplay, type OpenOptions } from './engine/open.js';
+export { Replay } from './engine/replay.js';
+export { formatValue } from './engine/values.js';
+export type * from './engine/types.js';

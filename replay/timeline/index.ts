@@ -4,4 +4,5 @@
  */
 export { Timeline } from './timeline.js';
 export { DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './errors.js';
-export type { CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './types.js';
+export type { StateCursor } from './stateCursor.js';
+export type { ActivationEnd, CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './types.js';

@@ -13,8 +13,9 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { buildIndex, type TimelineIndex } from './timelineIndex.js';
-import type { CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
+import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
+import { firstCallAfter, StateCursor } from './stateCursor.js';
 
 export class Timeline {
   /** The last memory state computed, the cheapest start for a nearby query (stepping). */
@@ -53,6 +54,21 @@ export class Timeline {
   /** Intermediate keyframes whose memory matched no chunk boundary; they are not used (see docs/replay.md). */
   get unusedKeyframes(): number {
     return this.index.unusedKeyframes;
+  }
+
+  /** The module's file name as recorded. */
+  get moduleFileName(): string {
+    return this.reader.summary().module.fileName;
+  }
+
+  /** How the recorded run ended: exit code, or trap with its message and pc (null: incomplete). */
+  get outcome(): ReturnType<TraceReader['summary']>['outcome'] {
+    return this.reader.summary().outcome;
+  }
+
+  /** The trace's original module bytes, checked against their recorded hash (`TraceFormatError` if they differ). */
+  moduleBytes(): Uint8Array {
+    return this.reader.verifiedModuleBytes();
   }
 
   /** Number of import calls in the log. */
@@ -124,6 +140,85 @@ export class Timeline {
     const call = this.index.calls[n];
     if (call === undefined) throw new TimeOutOfRangeError(`import call ${n} does not exist: the log has ${this.index.calls.length} (0..${this.index.calls.length - 1})`);
     return call;
+  }
+
+  /** The import calls of the log in order (with times, results, host writes and output). */
+  get importCalls(): readonly ImportCallRecord[] {
+    return this.index.calls;
+  }
+
+  /** The import call made by the instruction at time `t`, or null. */
+  importCallAtTime(t: bigint): ImportCallRecord | null {
+    const k = firstCallAfter(this.index.calls, t) - 1;
+    return k >= 0 && this.index.calls[k].time === t ? this.index.calls[k] : null;
+  }
+
+  /** Bytes written to stdout and stderr by import calls at or before `t`. */
+  outputAt(t: bigint): { stdout: Uint8Array; stderr: Uint8Array } {
+    this.checkTime(t);
+    const parts: Uint8Array[][] = [[], []];
+    const calls = this.index.calls;
+    for (let k = 0; k < calls.length && calls[k].time <= t; k++) {
+      for (const o of calls[k].output) parts[o.stream - 1].push(o.bytes);
+    }
+    return { stdout: Buffer.concat(parts[0]), stderr: Buffer.concat(parts[1]) };
+  }
+
+  /**
+   * A cursor holding memory and set globals at `t` that moves forward cheaply (see
+   * StateCursor). Its memory is a private copy.
+   */
+  cursorAt(t: bigint): StateCursor {
+    const bytes = this.memoryAt(t);
+    const memory = Object.assign(new MemoryImage(bytes), { segments: this.index.segments });
+    return new StateCursor(this.index.chunks, this.index.calls, memory, new Map(this.walk(t).globals), t);
+  }
+
+  /** Every global's value given the set values a cursor holds (`globalsAt` for a cursor's time). */
+  globalsFrom(set: ReadonlyMap<number, Uint8Array>): GlobalState[] {
+    return globalStates(this.index, set);
+  }
+
+  /**
+   * How the activation `frame` (from `callStackAt`) ended: the time, pc and results of its
+   * exit; null when it never returned (a trap, `proc_exit`, or an exception unwound it).
+   */
+  activationEnd(frame: Frame): ActivationEnd | null {
+    const { chunks } = this.index.chunks;
+    const onStack = (top: Frame | null): boolean => {
+      let f = top;
+      while (f !== null && f.depth > frame.depth) f = f.caller;
+      return f !== null && f.depth === frame.depth && f.entryTime === frame.entryTime;
+    };
+    if (onStack(this.index.finalStack)) return null;
+    // Chunks that start with the frame on the stack form a run after the one that enters it.
+    let lo = Math.max(0, this.index.chunks.lastStartingAtOrBefore(frame.entryTime));
+    while (lo > 0 && chunks[lo].firstTime === frame.entryTime) lo--;
+    let hi = chunks.length;
+    let start = lo;
+    while (lo + 1 < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (onStack(chunks[mid].stackAtStart)) {
+        start = mid;
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    let seen = false;
+    for (let i = start; i < chunks.length; i++) {
+      let stack = chunks[i].stackAtStart;
+      let found: ActivationEnd | null = null;
+      for (const e of this.index.chunks.events(i)) {
+        stack = stepStack(stack, e, this.index.names, (f, exit) => {
+          if (f.depth === frame.depth && f.entryTime === frame.entryTime) found = { time: exit.time, pc: exit.pc, results: valuesOf(exit, 'results') };
+        });
+        if (found !== null) return found;
+        if (onStack(stack)) seen = true;
+        else if (seen) return null; // unwound by an exception
+      }
+    }
+    return null;
   }
 
   close(): void {
@@ -202,16 +297,4 @@ export class Timeline {
     }
     return { stack, globals };
   }
-}
-
-/** Index of the first call with a time after `t`. */
-function firstCallAfter(calls: readonly ImportCallRecord[], t: bigint): number {
-  let lo = 0;
-  let hi = calls.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (calls[mid].time <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

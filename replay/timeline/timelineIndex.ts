@@ -59,7 +59,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   const calls = [...reader.importCalls()].map((c): ImportCallRecord => {
     if (c.time === null) throw new TimelineCoverageError(file, `import call ${c.index} has no time`);
     const writes = c.writes.map((w) => ({ address: w.address, bytes: w.bytes, oldBytes: new Uint8Array(0) }));
-    return { index: c.index, time: c.time, functionIndex: c.functionIndex, name: importNames.get(c.functionIndex) ?? '?', args: c.args, result: c.result, writes };
+    return { index: c.index, time: c.time, functionIndex: c.functionIndex, name: importNames.get(c.functionIndex) ?? '?', args: c.args, result: c.result, output: c.output, writes };
   });
   const callsByPage = new Map<number, number[]>();
   const memory = new MemoryImage(reader.keyframeMemory(kfs[0]));

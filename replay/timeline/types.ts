@@ -72,6 +72,8 @@ export interface ImportCallRecord {
   readonly args: readonly RawValue[];
   /** The i32 result as unsigned; null when the call did not return (proc_exit, a trap). */
   readonly result: number | null;
+  /** Bytes the call wrote to stdout (1) or stderr (2), in order. */
+  readonly output: readonly { readonly stream: 1 | 2; readonly bytes: Uint8Array }[];
   /** Host writes in order, with the bytes they overwrote (computed while indexing). */
   readonly writes: readonly { readonly address: number; readonly bytes: Uint8Array; readonly oldBytes: Uint8Array }[];
 }
@@ -96,4 +98,13 @@ export interface GlobalState {
   readonly bytes: Uint8Array | null;
   /** Typed value: i32 as signed number, i64 as signed bigint, f32/f64 as number; null for v128 or unknown. */
   readonly value: number | bigint | null;
+}
+
+/** How an activation ended (`Timeline.activationEnd`). */
+export interface ActivationEnd {
+  /** Time of its returning instruction. */
+  readonly time: bigint;
+  readonly pc: number;
+  /** Result values as the exit event carries them (null for older traces without them). */
+  readonly results: readonly EventValue[] | null;
 }

@@ -30,6 +30,8 @@ export class PacketDecoder {
   private readonly limit: number;
   private readonly expandRunLength: boolean;
   private readonly raw: Uint8Array;
+  /** Scratch space for run-length expansion, allocated once (not per packet: limits may be MiBs). */
+  private readonly expanded: Uint8Array | null;
   private rawLength = 0;
   private state = State.Idle;
   private checksumHigh = 0;
@@ -38,6 +40,7 @@ export class PacketDecoder {
     this.limit = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.expandRunLength = options.expandRunLength ?? false;
     this.raw = new Uint8Array(this.limit);
+    this.expanded = this.expandRunLength ? new Uint8Array(this.limit) : null;
   }
 
   /** Decodes `chunk` and returns the events completed by it (possibly none). */
@@ -114,7 +117,7 @@ export class PacketDecoder {
   private decodePayload(): WireEvent {
     const raw = this.raw;
     const n = this.rawLength;
-    const out = new Uint8Array(this.expandRunLength ? this.limit : n);
+    const out = this.expanded ?? new Uint8Array(n);
     let o = 0;
     for (let i = 0; i < n; i++) {
       const b = raw[i];

@@ -1,0 +1,100 @@
+/**
+ * Opening a trace for replay: the timeline (building the detail index first when the trace has
+ * only its input log), the module's code for the interpreter, its line table, and the hit
+ * finder for breakpoints (a probe re-execution on a worker, so any pc can be a breakpoint).
+ */
+import * as path from 'node:path';
+import { runOnWorkerSync } from '../../src/runtime/syncWorker.js';
+import { workerUrl } from '../../src/runtime/bigStackWorker.js';
+import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
+import { readModuleLayout } from '../../instrument/moduleLayout.js';
+import { SourceMap } from '../../src/source/index.js';
+import { buildDetailIndex } from '../detailIndex/index.js';
+import { ModuleCode } from '../interp/index.js';
+import { DetailNeededError, Timeline } from '../timeline/index.js';
+import { Activations } from './activations.js';
+import { BreakpointSet, type HitFinder } from './breakpoints.js';
+import { ReplayModule } from './moduleView.js';
+import { Motions } from './motions.js';
+import { Positions } from './positions.js';
+import { Replay } from './replay.js';
+import { NO_SOURCE, type SourceLines } from './sourceLines.js';
+
+export interface OpenOptions {
+  /** Progress of building the detail index of an inputs-only trace (instructions done, total). */
+  readonly onIndexProgress?: (done: bigint, total: bigint | null) => void;
+  /** Stack of the worker threads that re-execute the program, in MiB. */
+  readonly stackSizeMb?: number;
+}
+
+/** Opens `file` for replay, stopped at time 0 (before the program's first instruction). */
+export async function openReplay(file: string, options: OpenOptions = {}): Promise<Replay> {
+  const timeline = await openTimeline(file, options);
+  try {
+    const bytes = timeline.moduleBytes();
+    const lines = sourceLinesOf(bytes);
+    const info = readModuleInfo(bytes);
+    const module = new ReplayModule(bytes, info.moduleName ?? path.basename(timeline.moduleFileName), lines);
+    const code = ModuleCode.from(bytes);
+    const types = functionResultTypes(bytes);
+    const activations = new Activations(timeline, code, (f) => types[f] ?? []);
+    const positions = new Positions(timeline, activations);
+    const breakpoints = new BreakpointSet(module, probeHitFinder(file, timeline, module, options.stackSizeMb));
+    const motions = new Motions(timeline, activations, positions, module, breakpoints);
+    return new Replay({ timeline, module, activations, positions, breakpoints, motions });
+  } catch (e) {
+    timeline.close();
+    throw e;
+  }
+}
+
+async function openTimeline(file: string, options: OpenOptions): Promise<Timeline> {
+  try {
+    return Timeline.open(file);
+  } catch (e) {
+    if (!(e instanceof DetailNeededError)) throw e;
+  }
+  await buildDetailIndex(file, { onProgress: options.onIndexProgress, stackSizeMb: options.stackSizeMb });
+  return Timeline.open(file);
+}
+
+function sourceLinesOf(bytes: Uint8Array): SourceLines {
+  const map = SourceMap.fromModule(bytes);
+  if (map === null) return NO_SOURCE;
+  return {
+    locationAt: (pc) => map.locationAt(pc),
+    isStatement: (pc) => map.isStatement(pc),
+    pcsForLine: (file, line) => map.pcsForLine(file, line),
+  };
+}
+
+/** Result types of every function in the index space (imports first). */
+function functionResultTypes(bytes: Uint8Array): (readonly string[])[] {
+  const info = readModuleInfo(bytes);
+  const out: (readonly string[])[] = info.imports.filter((i) => i.desc.kind === 'func').map((i) => (i.desc.kind === 'func' ? (i.desc.type?.results ?? []) : []));
+  const layout = readModuleLayout(bytes);
+  for (const body of layout.bodies) out[body.funcIndex] = Array.from({ length: body.resultCount }, () => '?');
+  return out;
+}
+
+/**
+ * Breakpoint hits: a function's first instruction is hit exactly when the function is entered
+ * (the timeline knows every entry); any other pc takes one probe re-execution of the trace.
+ */
+function probeHitFinder(file: string, timeline: Timeline, module: ReplayModule, stackSizeMb?: number): HitFinder {
+  return (pcs) => {
+    const out = new Map<number, readonly bigint[]>();
+    const rest: number[] = [];
+    for (const pc of pcs) {
+      const f = module.functionAt(pc);
+      const first = f === null ? null : module.positions(f)?.instructions[0]?.offset;
+      if (f !== null && first === pc) out.set(pc, timeline.callsOf(f).map((c) => c.frame.entryTime));
+      else rest.push(pc);
+    }
+    if (rest.length > 0) {
+      const found = runOnWorkerSync<Map<number, bigint[]>>(workerUrl(import.meta.url, 'hitWorker'), { file, pcs: rest }, { stackSizeMb });
+      for (const [pc, times] of found) out.set(pc, times);
+    }
+    return out;
+  };
+}

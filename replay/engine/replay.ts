@@ -1,0 +1,167 @@
+/**
+ * `Replay`: the Debuggee over one trace (replay/engine/types.ts states the contract). It holds
+ * the current time and answers every question about that moment from the timeline (memory,
+ * globals, call stack, output) and the activation interpreter (pc, locals, operand stack);
+ * motions (motions.ts) only choose a new time.
+ */
+import type { Timeline } from '../timeline/index.js';
+import { TimeOutOfRangeError } from '../timeline/index.js';
+import type { GlobalState, WriteRecord } from '../timeline/types.js';
+import type { ActivationState } from '../interp/types.js';
+import type { Activations } from './activations.js';
+import type { BreakpointSet } from './breakpoints.js';
+import type { ReplayModule } from './moduleView.js';
+import type { Motions } from './motions.js';
+import type { Positions } from './positions.js';
+import type {
+  Breakpoint, BreakpointSpec, Debuggee, Direction, FrameView, OutputView, StepUnit, StopEvent, Watchpoint,
+} from './types.js';
+
+/** The parts a Replay is made of (built by `openReplay`). */
+export interface ReplayParts {
+  readonly timeline: Timeline;
+  readonly module: ReplayModule;
+  readonly activations: Activations;
+  readonly positions: Positions;
+  readonly breakpoints: BreakpointSet;
+  readonly motions: Motions;
+}
+
+export class Replay implements Debuggee {
+  private time = 0n;
+  private frameCache: { time: bigint; frames: FrameView[] } | null = null;
+
+  constructor(private readonly parts: ReplayParts) {}
+
+  get module(): ReplayModule {
+    return this.parts.module;
+  }
+
+  get end(): bigint {
+    return this.parts.timeline.end;
+  }
+
+  get now(): bigint {
+    return this.time;
+  }
+
+  frames(): readonly FrameView[] {
+    if (this.frameCache?.time === this.time) return this.frameCache.frames;
+    const stack = this.parts.timeline.callStackAt(this.time);
+    const frames: FrameView[] = [];
+    let inner: ActivationState | null = null;
+    for (let i = 0; i < stack.length; i++) {
+      const frame = stack[i];
+      const state: ActivationState =
+        i === 0 ? (this.parts.positions.innermost(this.time)?.state ?? (inner as never)) : this.parts.positions.caller(frame, stack[i - 1]);
+      inner = state;
+      frames.push({
+        depth: i,
+        funcIndex: frame.funcIndex,
+        name: frame.name,
+        pc: state.pc,
+        entryTime: frame.entryTime,
+        locals: state.locals.slice(),
+        stack: state.stack.slice(),
+        source: this.module.sourceAt(state.pc),
+      });
+    }
+    this.frameCache = { time: this.time, frames };
+    return frames;
+  }
+
+  memorySize(): number {
+    return this.parts.timeline.memoryAt(this.time).length;
+  }
+
+  readMemory(address: number, length: number): Uint8Array {
+    const memory = this.parts.timeline.memoryAt(this.time);
+    if (address < 0 || length < 0 || address + length > memory.length) {
+      throw new RangeError(`memory read of ${length} bytes at ${address} is outside linear memory (${memory.length} bytes at time ${this.time})`);
+    }
+    return memory.slice(address, address + length);
+  }
+
+  globals(): readonly GlobalState[] {
+    return this.parts.timeline.globalsAt(this.time);
+  }
+
+  output(): OutputView {
+    return this.parts.timeline.outputAt(this.time);
+  }
+
+  addBreakpoint(spec: BreakpointSpec): Breakpoint {
+    return this.parts.breakpoints.add(spec);
+  }
+
+  removeBreakpoint(id: number): boolean {
+    return this.parts.breakpoints.remove(id);
+  }
+
+  breakpoints(): readonly Breakpoint[] {
+    return this.parts.breakpoints.all();
+  }
+
+  addWatchpoint(address: number, size: number): Watchpoint {
+    return this.parts.breakpoints.addWatch(address, size);
+  }
+
+  removeWatchpoint(id: number): boolean {
+    return this.parts.breakpoints.removeWatch(id);
+  }
+
+  watchpoints(): readonly Watchpoint[] {
+    return this.parts.breakpoints.allWatches();
+  }
+
+  stepInstruction(direction: Direction): StopEvent {
+    this.parts.motions.interrupted = false;
+    return this.go(this.parts.motions.instruction(this.time, direction === 'forward'));
+  }
+
+  stepInto(direction: Direction, unit: StepUnit): StopEvent {
+    this.parts.motions.interrupted = false;
+    return this.go(this.parts.motions.into(this.time, direction === 'forward', unit));
+  }
+
+  stepOver(direction: Direction, unit: StepUnit): StopEvent {
+    this.parts.motions.interrupted = false;
+    return this.go(this.parts.motions.over(this.time, direction === 'forward', unit));
+  }
+
+  stepOut(direction: Direction): StopEvent {
+    this.parts.motions.interrupted = false;
+    return this.go(this.parts.motions.out(this.time, direction === 'forward'));
+  }
+
+  continue(direction: Direction): StopEvent {
+    this.parts.motions.interrupted = false;
+    return this.go(this.parts.motions.continue(this.time, direction === 'forward'));
+  }
+
+  seek(time: bigint): StopEvent {
+    if (time < 0n || time > this.end) throw new TimeOutOfRangeError(`time ${time} is outside the recording (0..${this.end})`);
+    return this.go(time === this.end && time !== this.time ? this.parts.motions.endEvent() : { kind: 'step', time });
+  }
+
+  interrupt(): void {
+    this.parts.motions.interrupted = true;
+  }
+
+  lastWriteBefore(address: number): WriteRecord | null {
+    return this.parts.timeline.lastWriteBefore(address, this.time);
+  }
+
+  nextWriteAfter(address: number): WriteRecord | null {
+    return this.parts.timeline.nextWriteAfter(address, this.time);
+  }
+
+  close(): void {
+    this.parts.timeline.close();
+  }
+
+  private go(event: StopEvent): StopEvent {
+    this.time = event.time;
+    return event;
+  }
+}

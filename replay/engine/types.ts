@@ -1,0 +1,167 @@
+/**
+ * The replay engine's public API: the shape every front end (terminal UI, gdbstub, debug
+ * scripts, trace comparison) drives. It mirrors Wasmtime's debuggee interface
+ * (../shared/reference/wasmtime-debug-main.md: modules with bytecode, memories, globals, frames
+ * with pc, locals and operand stack, breakpoints by module pc, single-step, continue, events)
+ * and adds what a time-travel debugger needs: every motion in both directions, run to a time,
+ * watchpoints, and history boundaries.
+ *
+ * Time and position (docs/replay.md): `now` is an executed-instruction count in [0, end]; the
+ * state "at now" is after `now` instructions. The innermost frame's `pc` is the original-module
+ * byte offset of the NEXT instruction to execute; a caller frame's `pc` is its pending call
+ * instruction. A breakpoint at pc P "hits" at every time t where the instruction at P is the
+ * next to execute, so stopping there shows the program just before P runs, as live debuggers do.
+ * A watchpoint hits at the time of the writing instruction, after it wrote.
+ *
+ * All calls are synchronous and run on the caller's thread.
+ */
+import type { Value } from '../interp/types.js';
+import type { GlobalState } from '../timeline/types.js';
+
+export type { Value, GlobalState };
+export type Direction = 'forward' | 'backward';
+
+/** A source position from the module's DWARF line table. */
+export interface SourceLocation {
+  /** As the line table names it (relative paths as clang wrote them). */
+  readonly file: string;
+  readonly line: number;
+  /** 0 when the table has no column. */
+  readonly column: number;
+}
+
+/** The module being replayed (one per trace). */
+export interface ModuleView {
+  /** Index in the debuggee's module list (always 0 for now: one module per trace). */
+  readonly id: number;
+  /** The module's name: the name section's, else the recorded file's base name. */
+  readonly name: string;
+  /** The original module bytes, custom sections and DWARF included. */
+  readonly bytecode: Uint8Array;
+  /** Function index to name (name section; DWARF when it has none). */
+  functionName(funcIndex: number): string | null;
+  /** The function whose body contains `pc`, or null. */
+  functionAt(pc: number): number | null;
+  /** Source position of `pc` (null without DWARF or for a pc the line table does not cover). */
+  sourceAt(pc: number): SourceLocation | null;
+  /** The instructions of a defined function in order, as `wasm-objdump -d` would name them (`i32.const 5`, `call 3 <foo>`). */
+  disassemble(funcIndex: number): readonly { readonly pc: number; readonly text: string }[];
+  /** Indices of the module's defined functions (imports come first in the index space and are not listed). */
+  readonly definedFunctions: readonly number[];
+}
+
+/** One activation at the current time. */
+export interface FrameView {
+  /** 0 for the innermost frame, counting outward. */
+  readonly depth: number;
+  readonly funcIndex: number;
+  readonly name: string | null;
+  /** Innermost: next instruction to execute; callers: the pending call instruction. */
+  readonly pc: number;
+  /** Time the activation was entered (its `enter` event): identifies the activation. */
+  readonly entryTime: bigint;
+  /** Parameters first, then declared locals, with their Wasm types. */
+  readonly locals: readonly Value[];
+  /** Operand stack, bottom first (Wasmtime's order). */
+  readonly stack: readonly Value[];
+  readonly source: SourceLocation | null;
+}
+
+/** The program's output streams up to the current time. */
+export interface OutputView {
+  readonly stdout: Uint8Array;
+  readonly stderr: Uint8Array;
+}
+
+/** Where a breakpoint is set. A pc that is not an instruction start slips to the next one. */
+export type BreakpointSpec =
+  | { readonly kind: 'pc'; readonly pc: number }
+  | { readonly kind: 'function'; readonly name: string }
+  | { readonly kind: 'line'; readonly file: string; readonly line: number };
+
+/** A breakpoint as resolved against the module. */
+export interface Breakpoint {
+  readonly id: number;
+  readonly spec: BreakpointSpec;
+  /** The instruction offsets it stops at (one for pc/function; one or more for a line). */
+  readonly pcs: readonly number[];
+  /** Set when resolution moved it: "pc 0x123 is not an instruction; slipped to 0x125", "line 9 has no code; using line 11". */
+  readonly note: string | null;
+}
+
+/** A memory range whose writes stop motions. */
+export interface Watchpoint {
+  readonly id: number;
+  readonly address: number;
+  readonly size: number;
+}
+
+/**
+ * Why a motion stopped. Names follow Wasmtime's debuggee events (`breakpoint`, `trap`,
+ * `complete`, `interrupted`), plus what a time-travel debugger adds.
+ */
+export type StopEvent =
+  /** A breakpoint's pc is the next instruction. */
+  | { readonly kind: 'breakpoint'; readonly time: bigint; readonly breakpoint: Breakpoint }
+  /** A watched range was written by the instruction (or import call) at `time`. */
+  | { readonly kind: 'watchpoint'; readonly time: bigint; readonly watchpoint: Watchpoint; readonly pc: number | null; readonly oldBytes: Uint8Array; readonly newBytes: Uint8Array }
+  /** A step finished normally. */
+  | { readonly kind: 'step'; readonly time: bigint }
+  /** Forward: the next instruction is the one that trapped (the recording ends there). */
+  | { readonly kind: 'trap'; readonly time: bigint; readonly message: string }
+  /** Forward: the program finished (returned from its entry or called proc_exit) at the end of the recording. */
+  | { readonly kind: 'complete'; readonly time: bigint; readonly exitCode: number | null }
+  /** The motion reached the start (backward) or end (forward) of the recording without another stop. */
+  | { readonly kind: 'history-boundary'; readonly time: bigint; readonly boundary: 'start' | 'end' }
+  /** `interrupt()` was called while a motion ran. */
+  | { readonly kind: 'interrupted'; readonly time: bigint };
+
+/** Granularity of a step. */
+export type StepUnit = 'instruction' | 'line';
+
+/** The replay of one trace: a paused debuggee that can move anywhere in its recorded history. */
+export interface Debuggee {
+  readonly module: ModuleView;
+  /** Time of the history's end (the start is 0). */
+  readonly end: bigint;
+  /** Current time. */
+  readonly now: bigint;
+  /** Frames at `now`, innermost first (empty before the entry function runs / after it returned). */
+  frames(): readonly FrameView[];
+  /** Linear memory 0 at `now`. */
+  memorySize(): number;
+  /** `length` bytes from `address` at `now`; throws `RangeError` past the memory's size. */
+  readMemory(address: number, length: number): Uint8Array;
+  globals(): readonly GlobalState[];
+  output(): OutputView;
+
+  addBreakpoint(spec: BreakpointSpec): Breakpoint;
+  removeBreakpoint(id: number): boolean;
+  breakpoints(): readonly Breakpoint[];
+  addWatchpoint(address: number, size: number): Watchpoint;
+  removeWatchpoint(id: number): boolean;
+  watchpoints(): readonly Watchpoint[];
+
+  /** One instruction in `direction` (into calls). */
+  stepInstruction(direction: Direction): StopEvent;
+  /** Into calls: the next (previous) instruction or line boundary in any frame. */
+  stepInto(direction: Direction, unit: StepUnit): StopEvent;
+  /** Over calls: the next (previous) instruction or line of this frame or its callers. */
+  stepOver(direction: Direction, unit: StepUnit): StopEvent;
+  /** Forward: to the caller just after the current frame returns. Backward: to the call instruction that entered it. */
+  stepOut(direction: Direction): StopEvent;
+  /** Until a breakpoint, watchpoint, trap or history boundary. */
+  continue(direction: Direction): StopEvent;
+  /** Moves to `time` (clamped errors: a time outside [0, end] throws `TimeOutOfRangeError`). */
+  seek(time: bigint): StopEvent;
+  /**
+   * Asks a running motion to stop with `interrupted`. Motions are synchronous, so only code the
+   * motion itself calls (none today) can use it; each motion clears the request when it starts.
+   */
+  interrupt(): void;
+
+  /** When was the byte at `address` last written at or before `now` (null: never since time 0). */
+  lastWriteBefore(address: number): import('../timeline/types.js').WriteRecord | null;
+  nextWriteAfter(address: number): import('../timeline/types.js').WriteRecord | null;
+  close(): void;
+}
