@@ -1,23 +1,91 @@
-/** `wtrace replay`: re-execute a recording. `--verify` checks it reproduces; the UI is to come. */
+/**
+ * `wtrace replay [TRACE]`: move through a recorded execution. The terminal UI by default;
+ * `--gdb [HOST:]PORT` serves it to LLDB; `--debugger SCRIPT` runs a debug script against it;
+ * `--verify` only checks that it reproduces. Without TRACE, the newest `.wtrace` file in the
+ * current directory.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
-import type { VerifyResult } from '../../replay/index.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
+import type { OpenOptions, VerifyResult } from '../../replay/index.js';
+
+interface ReplayFlags {
+  verify?: boolean;
+  gdb?: string;
+  debugger?: string;
+}
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
   program
     .command('replay')
-    .description('replay a recorded execution (--verify: check that it reproduces from the input log alone)')
-    .argument('<trace>', 'the trace file')
+    .description('move through a recorded execution, forward and backward: terminal UI, LLDB (--gdb), a debug script (--debugger), or --verify')
+    .argument('[trace]', 'the trace file (default: the newest .wtrace in the current directory)')
+    .argument('[args...]', 'after --: arguments for the --debugger script')
     .option('--verify', 're-execute from the input log alone and report the first divergence, if any')
-    .action(async (file: string, flags: { verify?: boolean }) => {
-      if (!flags.verify) {
-        throw new UsageError('the interactive replay (terminal UI, --gdb) is not available yet; use `wtrace replay --verify FILE`');
+    .option('--gdb <[host:]port>', 'serve the replay over the GDB remote protocol for lldb-22 (binds 127.0.0.1 unless a host is given)')
+    .option('--debugger <script>', 'run an ES module exporting debug(debuggee, args) against the replay')
+    .action(async (file: string | undefined, args: string[], flags: ReplayFlags) => {
+      const modes = [flags.verify, flags.gdb, flags.debugger].filter((m) => m !== undefined);
+      if (modes.length > 1) throw new UsageError('choose one of --verify, --gdb and --debugger');
+      const trace = file ?? newestTrace(process.cwd());
+      if (flags.verify) {
+        const { verify } = await import('../../replay/index.js');
+        const result = await verify(trace);
+        process.stdout.write(formatVerify(result));
+        setExit(result.reproduced ? ExitCode.ok : ExitCode.divergence);
+        return;
       }
-      const { verify } = await import('../../replay/index.js');
-      const result = await verify(file);
-      process.stdout.write(formatVerify(result));
-      setExit(result.reproduced ? ExitCode.ok : ExitCode.divergence);
+      if (flags.debugger === undefined && flags.gdb === undefined) await assertTerminalOrExplain();
+      const { openReplay } = await import('../../replay/index.js');
+      const debuggee = await openReplay(trace, indexProgress(trace));
+      try {
+        if (flags.debugger !== undefined) {
+          const { runDebugScript } = await import('../debug/debugScript.js');
+          await runDebugScript(flags.debugger, debuggee, args);
+        } else if (flags.gdb !== undefined) {
+          const { serveFromCli } = await import('./gdbServe.js');
+          await serveFromCli(debuggee, flags.gdb, trace);
+        } else {
+          const { runTui } = await import('../../tui/index.js');
+          await runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace) });
+        }
+      } finally {
+        debuggee.close();
+      }
     });
+}
+
+/** The newest `*.wtrace` in `dir`, or a usage error saying there is none. */
+export function newestTrace(dir: string): string {
+  const traces = fs.readdirSync(dir).filter((f) => f.endsWith('.wtrace')).map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }));
+  if (traces.length === 0) throw new UsageError(`no .wtrace file in ${dir === process.cwd() ? 'the current directory' : dir}; record one with \`wtrace record app.wasm\` or name the trace`);
+  traces.sort((a, b) => b.t - a.t);
+  return traces[0].f;
+}
+
+/** The UI needs a terminal on both ends; say what to use instead when there is none. */
+async function assertTerminalOrExplain(): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new InputError('not-a-terminal', 'wtrace replay shows a terminal UI, but stdin/stdout is not a terminal; use `wtrace replay --gdb PORT` for LLDB, `--debugger SCRIPT` for scripts, or `wtrace query` for SQL');
+  }
+}
+
+/** Progress of building the detail index, on stderr: a live line on a terminal, a summary otherwise. */
+function indexProgress(trace: string): OpenOptions {
+  let started = 0;
+  return {
+    onIndexProgress: (done, total) => {
+      if (started === 0) {
+        started = Date.now();
+        process.stderr.write(`${trace} has no detail index yet; building it by re-executing the recording (stored in the trace for next time)\n`);
+      }
+      if (process.stderr.isTTY && total !== null && total > 0n) {
+        process.stderr.write(`\r  ${Number((done * 100n) / total)}% of ${total.toLocaleString('en-US')} instructions`);
+        if (done >= total) process.stderr.write('\n');
+      }
+    },
+  };
 }
 
 /** One line when reproduced; the divergence in detail otherwise. */

@@ -10,8 +10,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { serveGdb } from '../../src/gdbstub/index.js';
 import { FakeDebuggee, PC } from './fakeDebuggee.js';
+import { skipWithout } from '../helpers/run.js';
 
-const hasLldb = spawnSync('lldb-22', ['--version'], { stdio: 'ignore' }).status === 0;
+
 const code = (pc: number) => '0x' + (0x4000000000000000n + BigInt(pc)).toString(16);
 
 /** Runs lldb-22 with `commands` (PORT replaced) against a fresh stub; resolves with its output. */
@@ -45,7 +46,7 @@ function byCommand(output: string): Map<string, string> {
 
 const connect = 'process connect --plugin wasm connect://127.0.0.1:PORT';
 
-describe.skipIf(!hasLldb)('lldb-22 against the stub', () => {
+describe.skipIf(skipWithout('lldb-22'))('lldb-22 against the stub', () => {
   it('watches, breaks, unwinds, finishes and runs backward', async () => {
     const { output, packets } = await lldb([
       connect,
