@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, InputError, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { OpenOptions, VerifyResult } from '../../replay/index.js';
 
 interface ReplayFlags {
@@ -67,7 +67,7 @@ export function newestTrace(dir: string): string {
 /** The UI needs a terminal on both ends; say what to use instead when there is none. */
 async function assertTerminalOrExplain(): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new InputError('not-a-terminal', 'wtrace replay shows a terminal UI, but stdin/stdout is not a terminal; use `wtrace replay --gdb PORT` for LLDB, `--debugger SCRIPT` for scripts, or `wtrace query` for SQL');
+    throw new UsageError('wtrace replay shows a terminal UI, but stdin/stdout is not a terminal; use `wtrace replay --gdb PORT` for LLDB, `--debugger SCRIPT` for scripts, or `wtrace query` for SQL');
   }
 }
 
