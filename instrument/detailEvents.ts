@@ -250,7 +250,8 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
     if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
   };
   const u32 = (o: number) => view.getUint32(o, true);
-  const slice = (o: number, n: number) => new Uint8Array(bytes.subarray(o, o + n)); // a copy, also for a Buffer
+  // A view into the chunk (no copy): events keep the decoded chunk alive, and nothing writes through them.
+  const slice = (o: number, n: number) => new Uint8Array(bytes.buffer, bytes.byteOffset + o, n);
   while (at < bytes.length) {
     const kind = bytes[at];
     if (kind === EventKind.sync) {

@@ -81,3 +81,4 @@ export async function instrument(wasm: Uint8Array, options: InstrumentOptions = 
   };
 }
 export type { PcMap } from './pcMap.js';
+export { collectProbeHits, countProbeHits, instrumentProbes, probeModule, ProbeHitLimitError, ProbePcError, type BadProbePc, type ProbeCollector, type ProbedModule } from './probe/index.js';

@@ -20,3 +20,4 @@ export { openReplay, type OpenOptions } from './engine/open.js';
 export { Replay } from './engine/replay.js';
 export { formatValue } from './engine/values.js';
 export type * from './engine/types.js';
+export { probeHits, probeHitsHere, ProbeDivergenceError, ProbeHitLimitError, ProbePcError } from './probe/index.js';

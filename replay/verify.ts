@@ -4,155 +4,24 @@
  * arguments (and at the same instruction time, when the log has times), and the same end (exit
  * code, or trap kind and pc). The module runs instrumented with the instruction counter, so the
  * run's length and the time of a divergence are exact. The first difference is reported as a
- * divergence naming the call, its time, the calling function and pc.
+ * divergence naming the call, its time, the calling function and pc. The re-execution itself
+ * is `reexecute` (reexecution.ts), which probe runs share.
  */
-import { runEntry } from '../src/runtime/runEntry.js';
-import { TraceReader, type TraceSummary } from '../src/trace/index.js';
-import { LogExhausted, LogMismatch, replayImports, StubbedImportCalled, WasiExit, type LoggedCallView } from '../src/wasi/index.js';
-import { isGuestFault, trapInfo } from '../src/runtime/trapInfo.js';
-import { readModuleInfo } from '../src/wasm/moduleInfo.js';
-import { instrument, type PcMap } from '../instrument/index.js';
+import { TraceReader } from '../src/trace/index.js';
+import { instrument } from '../instrument/index.js';
+import { reexecute, type VerifyResult } from './reexecution.js';
 
-/** How a run ended. */
-export type RunEnd =
-  | { kind: 'exit'; exitCode: number }
-  | { kind: 'trap'; message: string; functionIndex: number | null; functionName: string | null; pc: number | null }
-  /** The log ran out: the recording was cut short (incomplete trace). */
-  | { kind: 'log-ended' }
-  /** Stopped at an import call that did not match the log. */
-  | { kind: 'diverged' };
-
-export interface Divergence {
-  /** Index of the import call at which the runs parted, or null when they parted at the end. */
-  readonly callIndex: number | null;
-  /** Executed instructions when the runs parted (at the call, or at the end). */
-  readonly time: bigint | null;
-  /** The function making the diverging call and the pc of the call, from V8's stack. */
-  readonly functionIndex: number | null;
-  readonly functionName: string | null;
-  readonly pc: number | null;
-  readonly expected: string;
-  readonly actual: string;
-}
-
-export interface VerifyResult {
-  readonly reproduced: boolean;
-  readonly importCallsReplayed: number;
-  readonly importCallsRecorded: number;
-  /**
-   * Instructions the re-execution executed (docs/instrumentation.md, "Time"). After a trap other
-   * than `unreachable` this is a lower bound (the trapping function's pending count is lost).
-   */
-  readonly instructions: bigint;
-  readonly end: RunEnd;
-  readonly complete: boolean;
-  readonly divergence: Divergence | null;
-}
+export type { Divergence, RunEnd, VerifyResult } from './reexecution.js';
 
 /** Verifies on the current thread (see `verify` for a large stack). */
 export async function verifyHere(file: string): Promise<VerifyResult> {
   const reader = TraceReader.open(file);
   try {
-    const summary = reader.summary();
+    reader.summary();
     const bytes = reader.verifiedModuleBytes();
-    const names = readModuleInfo(bytes).functionNames;
-    const imports = reader.imports();
-    const recorded = imports.length === 0 ? 0 : countCalls(reader);
     const counted = await instrument(bytes, { detail: 'inputs', source: file });
-    let clock: WebAssembly.Global | null = null;
-    const now = () => clock!.value as bigint;
-    const replay = replayImports(imports, reader.importCalls()[Symbol.iterator](), now);
-    const module = new WebAssembly.Module(counted.bytes as Uint8Array<ArrayBuffer>);
-    const instance = new WebAssembly.Instance(module, { ...replay.imports, ...counted.runtimeImports() });
-    clock = instance.exports[counted.timeExport] as WebAssembly.Global;
-    replay.bind(instance.exports.memory as WebAssembly.Memory);
-
-    // V8 reports offsets in the module it runs; reports use original offsets.
-    const pcs = counted.pcMap();
-    let end: RunEnd;
-    let divergence: Divergence | null = null;
-    try {
-      end = run(instance, summary.invoke, names, pcs);
-    } catch (e) {
-      if (!(e instanceof LogMismatch)) throw e;
-      divergence = mismatchDivergence(e, names, pcs);
-      end = { kind: 'diverged' };
-    }
-    if (divergence === null && end.kind !== 'log-ended') {
-      divergence = endDivergence(summary, end, replay.callsReplayed, recorded, now());
-    }
-    return {
-      reproduced: divergence === null,
-      importCallsReplayed: replay.callsReplayed,
-      importCallsRecorded: recorded,
-      instructions: now(),
-      end,
-      complete: summary.complete,
-      divergence,
-    };
+    return reexecute(reader, bytes, counted);
   } finally {
     reader.close();
   }
 }
-
-function countCalls(reader: TraceReader): number {
-  let n = 0;
-  for (const count of reader.importCallCounts().values()) n += count;
-  return n;
-}
-
-function run(instance: WebAssembly.Instance, invoke: string | null, names: ReadonlyMap<number, string>, pcs: PcMap): RunEnd {
-  try {
-    runEntry(instance, invoke);
-    return { kind: 'exit', exitCode: 0 };
-  } catch (e) {
-    if (e instanceof WasiExit) return { kind: 'exit', exitCode: e.code };
-    if (e instanceof LogExhausted) return { kind: 'log-ended' };
-    if (e instanceof StubbedImportCalled) return { kind: 'trap', message: e.message, functionIndex: null, functionName: null, pc: null };
-    if (isGuestFault(e)) {
-      const t = trapInfo(e, names);
-      const pc = t.pc === undefined ? null : pcs.originalPc(t.pc);
-      return { kind: 'trap', message: t.message, functionIndex: t.functionIndex ?? null, functionName: t.functionName ?? null, pc };
-    }
-    throw e;
-  }
-}
-
-const describeCall = (c: LoggedCallView | null) =>
-  c === null ? 'no more import calls' : `${c.name}(${c.args.join(', ')})${c.time === null ? '' : ` at time ${c.time}`}`;
-
-function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>, pcs: PcMap): Divergence {
-  // The first wasm frame under the import is the caller; its offset is the call instruction.
-  const frame = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/.exec(e.stackText);
-  const functionIndex = frame ? Number(frame[1]) : null;
-  return {
-    callIndex: e.callIndex,
-    time: e.time,
-    functionIndex,
-    functionName: functionIndex === null ? null : (names.get(functionIndex) ?? null),
-    pc: frame ? pcs.originalPc(parseInt(frame[2], 16)) : null,
-    expected: describeCall(e.expected),
-    actual: describeCall(e.actual),
-  };
-}
-
-/** Compares how the two runs ended; null when they ended alike. */
-function endDivergence(summary: TraceSummary, end: RunEnd, replayed: number, recorded: number, time: bigint): Divergence | null {
-  const at = { callIndex: null, time, functionIndex: null, functionName: null, pc: null };
-  if (replayed < recorded) {
-    return { ...at, callIndex: replayed, expected: `${recorded - replayed} more import calls`, actual: describeEnd(end) };
-  }
-  const o = summary.outcome;
-  if (o === null) return null; // incomplete recording, and every logged call was reproduced
-  const expected = o.kind === 'exit' ? `exit code ${o.exitCode}` : `trap: ${o.message} at pc ${hex(o.pc)}`;
-  const actual = describeEnd(end);
-  return expected === actual ? null : { ...at, expected, actual };
-}
-
-function describeEnd(end: RunEnd): string {
-  if (end.kind === 'exit') return `exit code ${end.exitCode}`;
-  if (end.kind === 'trap') return `trap: ${end.message} at pc ${hex(end.pc)}`;
-  return end.kind === 'log-ended' ? 'end of the log' : 'a diverging import call';
-}
-
-const hex = (pc: number | null) => (pc === null ? '?' : `0x${pc.toString(16)}`);
