@@ -12,5 +12,7 @@ process.on('SIGINT', () => {
   process.stderr.write('\nwtrace: interrupted\n');
   process.exit(130);
 });
+// React (the terminal UI) is 5x slower per frame in its development build.
+process.env.NODE_ENV ??= 'production';
 const { runCli } = await import('../dist/src/cli/main.js');
 process.exitCode = await runCli(process.argv.slice(2));

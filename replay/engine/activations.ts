@@ -84,6 +84,11 @@ export class Activations {
     return new ActivationStepper(this.code, frame, state, this.newHost(state.time));
   }
 
+  /** A stepper continuing from `state` (owned by the stepper from now on). */
+  stepperFrom(frame: Frame, state: ActivationState): ActivationStepper {
+    return new ActivationStepper(this.code, frame, state, this.newHost(state.time));
+  }
+
   /** Like `stateAt`, but a trap before `t` stops there: the state then shows the trapping instruction as its pc. */
   stateAtOrTrap(frame: Frame, t: bigint): { state: ActivationState; trap: TrapError | null } {
     const state = this.startFor(frame, t);

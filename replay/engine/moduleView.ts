@@ -84,8 +84,29 @@ export class ReplayModule implements ModuleView {
       return `${i.name} ${i.index}${n === null ? '' : ` <${n}>`}`;
     }
     if (i.memoryOffset !== undefined) return i.memoryOffset === 0 ? i.name : `${i.name} offset=${i.memoryOffset}`;
-    return i.index >= 0 && !i.name.endsWith('.const') ? `${i.name} ${i.index}` : i.name;
+    if (i.name.endsWith('.const')) return `${i.name} ${constantOf(this.bytecode, i)}`;
+    return i.index >= 0 ? `${i.name} ${i.index}` : i.name;
   }
+}
+
+/** The immediate of an `i32/i64/f32/f64.const` as wasm-objdump prints it (floats: their value). */
+function constantOf(bytes: Uint8Array, i: Instruction): string {
+  const at = i.offset + 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (i.name === 'f32.const') return String(view.getFloat32(at, true));
+  if (i.name === 'f64.const') return String(view.getFloat64(at, true));
+  let result = 0n;
+  let shift = 0n;
+  let byte = 0;
+  let p = at;
+  do {
+    byte = bytes[p++];
+    result |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+  } while (byte & 0x80 && p < i.end);
+  if (byte & 0x40) result -= 1n << shift;
+  // As wasm-objdump prints them: i32 unsigned, i64 signed.
+  return String(i.name === 'i32.const' ? BigInt.asUintN(32, result) : BigInt.asIntN(64, result));
 }
 
 function lowerBound(list: readonly Instruction[], pc: number): number {

@@ -145,7 +145,9 @@ export class Motions {
     let candidate: bigint | null = null;
     for (let before = now; before > frame.entryTime; ) {
       const steps: OwnStep[] = [];
-      this.activations.stateAt(frame, before - 1n, (s) => steps.push(s));
+      const end = this.activations.stateAt(frame, before - 1n, (s) => steps.push(s));
+      // The state reached is itself a step (its pc is next), unless a call carried it past `before`.
+      if (steps.at(-1)?.time !== end.time) steps.push({ time: end.time, pc: end.pc });
       const own = steps.filter((s) => s.time < before);
       if (own.length === 0) break;
       for (let i = own.length - 1; i >= 0; i--) {

@@ -14,6 +14,9 @@ export interface Innermost {
   readonly state: ActivationState;
 }
 
+/** How far past the recorded end a trap is looked for (the count lags by a few instructions at most). */
+const MAX_STEPS_TO_TRAP = 10_000;
+
 export class Positions {
   constructor(
     private readonly timeline: Timeline,
@@ -29,10 +32,29 @@ export class Positions {
       // The recording ends inside this import (proc_exit): show the frame at its call.
       return { frame, state: this.activations.stateAt(frame, last.time - 1n) };
     }
-    if (t === this.timeline.end && this.timeline.outcome?.kind === 'trap') {
-      return { frame, state: this.activations.stateAtOrTrap(frame, t).state };
-    }
+    const outcome = this.timeline.outcome;
+    if (t === this.timeline.end && outcome?.kind === 'trap') return { frame, state: this.trapState(frame, t, outcome.pc) };
     return { frame, state: this.activations.stateAt(frame, t) };
+  }
+
+  /**
+   * The innermost state at the end of a trapped run: the trapping instruction next. The
+   * recorded count can stop short of it (docs/replay.md), so step on from `end` until the
+   * interpreter traps too or reaches the pc the trace names.
+   */
+  private trapState(frame: Frame, end: bigint, trapPc: number | null): ActivationState {
+    const { state, trap } = this.activations.stateAtOrTrap(frame, end);
+    if (trap !== null || state.pc === trapPc) return state;
+    const stepper = this.activations.stepperFrom(frame, state);
+    for (let i = 0; i < MAX_STEPS_TO_TRAP && stepper.state.pc !== trapPc; i++) {
+      const before = { ...stepper.state, locals: stepper.state.locals.slice(), stack: stepper.state.stack.slice(), labels: stepper.state.labels.slice() };
+      try {
+        if (stepper.step() !== null) return before;
+      } catch {
+        return before;
+      }
+    }
+    return stepper.state;
   }
 
   /** The state of a caller frame: just before its pending call (the one that entered `callee`). */

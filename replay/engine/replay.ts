@@ -62,6 +62,7 @@ export class Replay implements Debuggee {
         pc: state.pc,
         entryTime: frame.entryTime,
         locals: state.locals.slice(),
+        paramCount: this.module.positions(frame.funcIndex)?.body.paramCount ?? 0,
         stack: state.stack.slice(),
         source: this.module.sourceAt(state.pc),
       });

@@ -62,6 +62,8 @@ export interface FrameView {
   readonly entryTime: bigint;
   /** Parameters first, then declared locals, with their Wasm types. */
   readonly locals: readonly Value[];
+  /** How many of `locals` are parameters. */
+  readonly paramCount: number;
   /** Operand stack, bottom first (Wasmtime's order). */
   readonly stack: readonly Value[];
   readonly source: SourceLocation | null;

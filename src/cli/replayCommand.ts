@@ -14,6 +14,7 @@ interface ReplayFlags {
   verify?: boolean;
   gdb?: string;
   debugger?: string;
+  sourceRoot?: string;
 }
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -25,6 +26,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .option('--verify', 're-execute from the input log alone and report the first divergence, if any')
     .option('--gdb <[host:]port>', 'serve the replay over the GDB remote protocol for lldb-22 (binds 127.0.0.1 unless a host is given)')
     .option('--debugger <script>', 'run an ES module exporting debug(debuggee, args) against the replay')
+    .option('--source-root <dir>', 'where the terminal UI finds the source files DWARF names (default: the current directory)')
     .action(async (file: string | undefined, args: string[], flags: ReplayFlags) => {
       const modes = [flags.verify, flags.gdb, flags.debugger].filter((m) => m !== undefined);
       if (modes.length > 1) throw new UsageError('choose one of --verify, --gdb and --debugger');
@@ -36,7 +38,8 @@ export function registerReplay(program: Command, setExit: (code: number) => void
         setExit(result.reproduced ? ExitCode.ok : ExitCode.divergence);
         return;
       }
-      if (flags.debugger === undefined && flags.gdb === undefined) await assertTerminalOrExplain();
+      const tui = flags.debugger === undefined && flags.gdb === undefined ? await import('../../tui/index.js') : null;
+      tui?.assertInteractiveTerminal({ stdin: process.stdin, stdout: process.stdout });
       const { openReplay } = await import('../../replay/index.js');
       const debuggee = await openReplay(trace, indexProgress(trace));
       try {
@@ -47,8 +50,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
           const { serveFromCli } = await import('./gdbServe.js');
           await serveFromCli(debuggee, flags.gdb, trace);
         } else {
-          const { runTui } = await import('../../tui/index.js');
-          await runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace) });
+          await tui!.runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace), sourceRoot: flags.sourceRoot });
         }
       } finally {
         debuggee.close();
@@ -62,13 +64,6 @@ export function newestTrace(dir: string): string {
   if (traces.length === 0) throw new UsageError(`no .wtrace file in ${dir === process.cwd() ? 'the current directory' : dir}; record one with \`wtrace record app.wasm\` or name the trace`);
   traces.sort((a, b) => b.t - a.t);
   return traces[0].f;
-}
-
-/** The UI needs a terminal on both ends; say what to use instead when there is none. */
-async function assertTerminalOrExplain(): Promise<void> {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new UsageError('wtrace replay shows a terminal UI, but stdin/stdout is not a terminal; use `wtrace replay --gdb PORT` for LLDB, `--debugger SCRIPT` for scripts, or `wtrace query` for SQL');
-  }
 }
 
 /** Progress of building the detail index, on stderr: a live line on a terminal, a summary otherwise. */

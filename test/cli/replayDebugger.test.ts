@@ -44,6 +44,6 @@ describe('wtrace replay --debugger', () => {
   it('refuses the terminal UI without a terminal, pointing to --gdb and query', () => {
     const r = wtrace(['replay', trace]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/not a terminal; use `wtrace replay --gdb PORT`.*`wtrace query`/);
+    expect(r.stderr).toMatch(/needs an interactive terminal, but stdout is not a TTY.*`wtrace replay --gdb PORT FILE`.*`wtrace query/);
   });
 });

@@ -4,6 +4,7 @@
  * probe at a pc reports every time that pc was next) for pcs at any time; the C sources for
  * arguments, call stacks, lines and values written; the trace's own outcome for traps.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -95,6 +96,24 @@ describe('state at any time', () => {
       }),
       { numRuns: 40, seed: 11 },
     );
+  });
+
+  it('disassembles every function as wasm-objdump does (mnemonics, offsets, integer constants)', () => {
+    const text = execFileSync('wasm-objdump', ['-d', path.join(root, fixture('debug_target'))], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const objdump = new Map<number, string>();
+    for (const m of text.matchAll(/^ ([0-9a-f]+):[0-9a-f ]*\|[ \t]*(.+)$/gm)) if (!m[2].startsWith('local[')) objdump.set(parseInt(m[1], 16), m[2].trim());
+    let constants = 0;
+    for (const f of replay.module.definedFunctions) {
+      for (const { pc, text: ours } of replay.module.disassemble(f)) {
+        const theirs = objdump.get(pc);
+        expect(theirs?.split(' ')[0], `pc 0x${pc.toString(16)}`).toBe(ours.split(' ')[0]);
+        if (/^i(32|64)\.const/.test(ours)) {
+          expect(ours).toBe(theirs);
+          constants++;
+        }
+      }
+    }
+    expect(constants).toBeGreaterThan(100);
   });
 
   it('shows the output written so far', () => {

@@ -1,0 +1,116 @@
+// Replay-engine benchmark (issue 4's performance list), on bench/programs/compress.wasm with
+// arguments `1 1` (one LZ77 round trip over 1 MiB: about 6.5e8 executed instructions, the
+// smallest run of the largest bench program above 1e8), recorded with `--detail full`.
+//
+// Measures, in this process through the library (dist/):
+//   - plain run (node:wasi, test/fixtures/plainRun.mjs) wall time: the unit for ratios;
+//   - opening the trace (openReplay: the timeline's index pass) and the first state;
+//   - the full state at uniformly random times (frames with locals and operand stacks, globals,
+//     a 4 KiB memory window at the innermost frame's first i32 local): p50, p95;
+//   - one reverse single-step and one reverse source-line step (stepOver backward by line)
+//     from random times: p50, p95;
+//   - reverse-continue from the end to a breakpoint hit near the start (main's first line);
+//   - peak RSS of this process against the program's final linear memory size.
+// Times are wall-clock on a shared machine: read the ratios, and rerun when it is noisy.
+// Usage: node bench/replay.mjs [--samples N] [--seed S]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { openReplay } = await import(path.join(repoRoot, 'dist/src/index.js'));
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const samples = option('--samples', 20);
+let seed = option('--seed', 1);
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+
+const program = ['bench/programs/compress.wasm', '1', '1'];
+const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-replay-'));
+const trace = path.join(work, 'compress.wtrace');
+
+function timed(fn) {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+function node(argv) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, argv, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-1000)}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+try {
+  const plain = node(['test/fixtures/plainRun.mjs', ...program]);
+  const recordFull = node(['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, ...program.slice(0, 1), '--', ...program.slice(1)]);
+  const plain2 = node(['test/fixtures/plainRun.mjs', ...program]);
+  const plainS = Math.min(plain, plain2);
+
+  const open = await (async () => {
+    const t0 = performance.now();
+    const replay = await openReplay(trace);
+    replay.frames();
+    return { ms: performance.now() - t0, replay };
+  })();
+  const r = open.replay;
+  const end = r.end;
+  const times = Array.from({ length: samples }, () => BigInt(Math.floor(random() * Number(end))));
+
+  const state = [];
+  const back1 = [];
+  const backLine = [];
+  for (const t of times) {
+    state.push(timed(() => {
+      r.seek(t);
+      const frames = r.frames();
+      r.globals();
+      const local = frames[0]?.locals.find((v) => v.type === 'i32');
+      const address = Math.min(Math.max(0, local?.value ?? 0), r.memorySize() - 4096);
+      r.readMemory(address, 4096);
+      return frames.length;
+    }).ms);
+    back1.push(timed(() => { r.stepInstruction('backward'); r.frames(); }).ms);
+    r.seek(t);
+    r.frames();
+    backLine.push(timed(() => { r.stepOver('backward', 'line'); r.frames(); }).ms);
+  }
+
+  r.seek(end);
+  const bp = r.addBreakpoint({ kind: 'function', name: '__original_main' });
+  const reverse = timed(() => r.continue('backward'));
+  r.removeBreakpoint(bp.id);
+  const memory = (() => { r.seek(end); return r.memorySize(); })();
+  const rss = process.resourceUsage().maxRSS * 1024;
+
+  console.log(`## replay engine on compress 1 1 (${end.toLocaleString('en-US')} instructions), ${samples} random times`);
+  console.log(`| measure | value |`);
+  console.log(`|---|---:|`);
+  console.log(`| plain run (node:wasi) | ${plainS.toFixed(2)} s |`);
+  console.log(`| record --detail full | ${recordFull.toFixed(2)} s (${(recordFull / plainS).toFixed(2)}x plain) |`);
+  console.log(`| open + first state | ${fmt(open.ms)} (${(open.ms / 1000 / plainS).toFixed(2)}x plain) |`);
+  console.log(`| state at a random time: p50 / p95 | ${fmt(quantile(state, 0.5))} / ${fmt(quantile(state, 0.95))} |`);
+  console.log(`| reverse single step: p50 / p95 | ${fmt(quantile(back1, 0.5))} / ${fmt(quantile(back1, 0.95))} |`);
+  console.log(`| reverse line step: p50 / p95 | ${fmt(quantile(backLine, 0.5))} / ${fmt(quantile(backLine, 0.95))} |`);
+  console.log(`| reverse-continue from the end to main's entry | ${fmt(reverse.ms)} (stopped: ${reverse.value.kind} at ${reverse.value.time}) |`);
+  console.log(`| peak RSS / final linear memory | ${(rss / 2 ** 20).toFixed(0)} MiB / ${(memory / 2 ** 20).toFixed(1)} MiB = ${(rss / memory).toFixed(1)}x |`);
+  r.close();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

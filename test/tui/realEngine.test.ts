@@ -1,0 +1,47 @@
+/**
+ * The UI over the real replay engine (not the fake) on a recording of the debug_target
+ * fixture: the contract the fake stands in for holds. Frames are checked by content only (the
+ * engine's times and pcs are the engine tests' business). The tmux test drives a real terminal.
+ */
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReplay, type Replay } from '../../replay/index.js';
+import { fixture, tempDir, wtrace } from '../helpers/run.js';
+import { KEYS, renderApp } from './renderApp.js';
+
+let replay: Replay;
+beforeAll(async () => {
+  const trace = path.join(tempDir(), 'debug_target.wtrace');
+  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
+  expect(r.status, r.stderr).toBe(0);
+  replay = await openReplay(trace);
+});
+afterAll(() => replay?.close());
+
+describe('the UI over the replay engine', () => {
+  it('breaks in a function, steps both ways, shows source, locals, memory and output', async () => {
+    const ui = renderApp(replay, { sourceRoot: '.' });
+    expect(ui.text()).toContain('no DWARF line info for this pc; showing disassembly'); // _start
+    await ui.press('B');
+    await ui.answer('factorial');
+    await ui.press('c');
+    expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:\d+ in factorial/);
+    expect(ui.text()).toMatch(/●▶\s*\d+ int factorial\(int n\)/);
+    expect(ui.text()).toContain('Locals: #0 factorial');
+    await ui.press('n');
+    expect(ui.text()).toMatch(/now at debug_target\.c:38 in factorial/);
+    await ui.press('N'); // back to the entry, where the breakpoint is
+    expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:37 in factorial/);
+    expect(ui.text()).toMatch(/▶#0 facto\S* debug_target\.c:37/); // the name gives way to the location at 80 columns
+    await ui.press('m');
+    await ui.answer('g0');
+    expect(ui.text()).toMatch(/Memory at 0x[0-9a-f]+/);
+    await ui.press('G');
+    expect(ui.text()).toContain('program finished with exit code 0');
+    await ui.press(KEYS.tab);
+    expect(ui.text()).toContain('fact(5)=120 sum=140 counter=14 origin=(143,4)');
+    await ui.press('g', 'S');
+    expect(ui.text()).toContain('history boundary: start of recording');
+    ui.unmount();
+  });
+});

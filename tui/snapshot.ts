@@ -1,0 +1,79 @@
+/**
+ * What the UI remembers of the previous stop, to highlight what changed since: each frame's
+ * locals (per activation), the globals, and the bytes around the memory view's address. Taken
+ * just before every motion. Reads the debuggee; never moves it.
+ */
+import type { Debuggee, FrameView, GlobalState, Value } from './engineApi.js';
+import type { MemoryCapture } from './views/hexDump.js';
+
+/** Bytes captured around the memory view's address: more than any pane shows. */
+export const MEMORY_CAPTURE_BYTES = 1024;
+
+export interface StopSnapshot {
+  readonly time: bigint;
+  /** Locals per activation (`frameKey`). */
+  readonly locals: ReadonlyMap<string, readonly Value[]>;
+  readonly globals: readonly GlobalState[];
+  readonly memory: MemoryCapture | null;
+}
+
+/** An activation's identity across stops: the same function entered at the same time. */
+export function frameKey(frame: FrameView): string {
+  return `${frame.funcIndex}@${frame.entryTime}`;
+}
+
+export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null): StopSnapshot {
+  const locals = new Map<string, readonly Value[]>();
+  for (const f of debuggee.frames()) locals.set(frameKey(f), f.locals);
+  let memory: MemoryCapture | null = null;
+  if (memoryAddress !== null && memoryAddress < debuggee.memorySize()) {
+    const length = Math.min(MEMORY_CAPTURE_BYTES, debuggee.memorySize() - memoryAddress);
+    memory = { address: memoryAddress, bytes: debuggee.readMemory(memoryAddress, length).slice() };
+  }
+  return { time: debuggee.now, locals, globals: debuggee.globals(), memory };
+}
+
+/** Same type and same bits (so NaNs with equal bits are equal and 0 differs from -0). */
+export function valuesEqual(a: Value, b: Value): boolean {
+  if (a.type !== b.type) return false;
+  switch (a.type) {
+    case 'i32':
+    case 'i64':
+      return a.value === (b as typeof a).value;
+    case 'f32':
+    case 'f64':
+      return a.bits === (b as typeof a).bits;
+    case 'v128':
+      return a.bytes.every((x, i) => x === (b as typeof a).bytes[i]);
+    case 'ref':
+      return a.isNull === (b as typeof a).isNull && a.refType === (b as typeof a).refType;
+  }
+}
+
+/** Indices of `frame`'s locals that differ from the same activation at the previous stop (none for a new activation). */
+export function changedLocals(previous: StopSnapshot | null, frame: FrameView): ReadonlySet<number> {
+  const before = previous?.locals.get(frameKey(frame));
+  const changed = new Set<number>();
+  if (!before) return changed;
+  frame.locals.forEach((v, i) => {
+    if (before[i] && !valuesEqual(before[i], v)) changed.add(i);
+  });
+  return changed;
+}
+
+/** Indices of globals whose bytes differ from the previous stop. */
+export function changedGlobals(previous: StopSnapshot | null, globals: readonly GlobalState[]): ReadonlySet<number> {
+  const changed = new Set<number>();
+  if (!previous) return changed;
+  const before = new Map(previous.globals.map((g) => [g.index, g]));
+  for (const g of globals) {
+    const b = before.get(g.index);
+    if (b && !sameBytes(b.bytes, g.bytes)) changed.add(g.index);
+  }
+  return changed;
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
