@@ -94,7 +94,7 @@ export class BreakpointSet {
         const known = m.definedFunctions.map((i) => m.functionName(i)).filter((n) => n !== null && n.includes(spec.name)).slice(0, 5);
         throw new UsageError(`no function named ${spec.name}${known.length > 0 ? ` (did you mean ${known.join(', ')}?)` : ''}`);
       }
-      return { pcs: [m.positions(f)!.instructions[0].offset], note: null };
+      return { pcs: [afterPrologue(m, f)], note: null };
     }
     const { line, pcs } = m.lines.pcsForLine(spec.file, spec.line);
     return { pcs: [...pcs], note: line === spec.line ? null : `line ${spec.line} has no code; using line ${line}` };
@@ -121,4 +121,21 @@ function lastBefore(times: readonly bigint[], t: bigint): bigint | null {
     else hi = mid;
   }
   return lo > 0 ? times[lo - 1] : null;
+}
+
+/**
+ * Where a debugger stops for "break at function f": its first statement on a line after the
+ * line that opens it (clang's prologue, which sets up the shadow-stack frame, carries the
+ * opening line), as gdb and lldb do; the first instruction when there is no such line.
+ */
+function afterPrologue(m: ReplayModule, funcIndex: number): number {
+  const instructions = m.positions(funcIndex)!.instructions;
+  const first = instructions[0].offset;
+  const opening = m.lines.locationAt(first);
+  if (opening === null) return first;
+  for (const i of instructions) {
+    const at = m.lines.locationAt(i.offset);
+    if (at !== null && m.lines.isStatement(i.offset) && (at.line !== opening.line || at.file !== opening.file)) return i.offset;
+  }
+  return first;
 }

@@ -26,13 +26,14 @@ describe('the UI over the replay engine', () => {
     await ui.answer('factorial');
     await ui.press('c');
     expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:\d+ in factorial/);
-    expect(ui.text()).toMatch(/●▶\s*\d+ int factorial\(int n\)/);
+    // A function breakpoint stops after the prologue, on the first line of the body, as gdb and lldb do.
+    expect(ui.text()).toMatch(/●▶\s*38 +bump\(\);/);
     expect(ui.text()).toContain('Locals: #0 factorial');
     await ui.press('n');
-    expect(ui.text()).toMatch(/now at debug_target\.c:38 in factorial/);
-    await ui.press('N'); // back to the entry, where the breakpoint is
-    expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:37 in factorial/);
-    expect(ui.text()).toMatch(/▶#0 facto\S* debug_target\.c:37/); // the name gives way to the location at 80 columns
+    expect(ui.text()).toMatch(/now at debug_target\.c:39 in factorial/);
+    await ui.press('N'); // back to the first line of the body, where the breakpoint is
+    expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:38 in factorial/);
+    expect(ui.text()).toMatch(/▶#0 facto\S* debug_target\.c:38/); // the name gives way to the location at 80 columns
     await ui.press('m');
     await ui.answer('g0');
     expect(ui.text()).toMatch(/Memory at 0x[0-9a-f]+/);

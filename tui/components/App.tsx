@@ -4,8 +4,8 @@
  * the keymap to the session; this file decides layout and UI-only state (overlay, prompt, which
  * bottom pane), nothing about debugging.
  */
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
@@ -57,7 +57,13 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
   const state = useSyncExternalStore(session.subscribe, session.getState);
   const app = useApp();
   const [help, setHelp] = useState(false);
-  const [prompt, setPrompt] = useState<Prompt | null>(null);
+  const [prompt, setPromptState] = useState<Prompt | null>(null);
+  // Keys can arrive before the next render: route them by the prompt as it is now, not as last drawn.
+  const promptNow = useRef<Prompt | null>(null);
+  const setPrompt = (next: Prompt | null | ((p: Prompt | null) => Prompt | null)): void => {
+    promptNow.current = typeof next === 'function' ? next(promptNow.current) : next;
+    setPromptState(promptNow.current);
+  };
   const [bottom, setBottom] = useState<'output' | 'memory'>('output');
   const [variables, setVariables] = useState(false);
   const { columns, rows } = size;
@@ -95,8 +101,19 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
     }
   };
 
+  // Keys typed quickly can arrive as one chunk ("Bfac", "ial\r"): take such chunks a key at a
+  // time. Chunks with escape sequences (arrows, function keys) are ink's to parse.
   useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
+      for (const ch of input) handleKey(...singleKey(ch, key));
+    } else {
+      handleKey(input, key);
+    }
+  });
+
+  function handleKey(input: string, key: Key): void {
     if (help) return setHelp(false);
+    const prompt = promptNow.current;
     if (prompt) {
       if (key.escape) return setPrompt(null);
       if (key.return) {
@@ -111,7 +128,7 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
     }
     const command = commandForKey(input, key);
     if (command) run(command);
-  });
+  }
 
   if (!fits(columns, rows)) {
     return <Text>{`The terminal is ${columns}x${rows}; wtrace replay needs at least ${MIN_COLUMNS}x${MIN_ROWS}.`}</Text>;
@@ -181,4 +198,13 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
       />
     </Box>
   );
+}
+
+/** One character of a chunk as ink would have reported it alone. */
+function singleKey(ch: string, chunk: Key): [string, Key] {
+  const plain: Key = { ...chunk, return: false, backspace: false, delete: false, tab: false, shift: ch !== ch.toLowerCase() };
+  if (ch === '\r' || ch === '\n') return ['', { ...plain, return: true }];
+  if (ch === '\x7f' || ch === '\b') return ['', { ...plain, backspace: true }];
+  if (ch === '\t') return ['', { ...plain, tab: true }];
+  return [ch, plain];
 }

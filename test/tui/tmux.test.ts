@@ -1,0 +1,74 @@
+/**
+ * `wtrace replay` in a real terminal: tmux runs the CLI on a trace of the debug_target C fixture,
+ * keys are sent one per `send-keys` call (a burst would arrive as one input), and `capture-pane`
+ * shows what a person would see. Checks the source line, the call stack and a local's value after
+ * moving forward and back. Skipped only where tmux is absent and CI is unset.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, root, skipWithout, tempDir, wtrace } from '../helpers/run.js';
+
+const session = `wtrace-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+
+/** Polls the screen until `pattern` shows (or fails with the last screen). */
+async function waitForScreen(pattern: RegExp, ms = 20_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`screen never showed ${pattern}:\n${last}`);
+}
+
+/** Sends each key in its own send-keys call, as a person types. */
+function keys(...list: string[]): void {
+  for (const k of list) tmux('send-keys', '-t', session, k);
+}
+
+describe.skipIf(skipWithout('tmux'))('wtrace replay in tmux', () => {
+  let trace: string;
+  beforeAll(async () => {
+    const dir = tempDir();
+    trace = path.join(dir, 'dt.wtrace');
+    const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
+    expect(r.status, r.stderr).toBe(0);
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(root, 'bin/wtrace.js'))} replay ${JSON.stringify(trace)}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '36', '-c', root, `NO_COLOR=1 ${command}; sleep 30`);
+    await waitForScreen(/time 0 \//);
+  }, 60_000);
+
+  afterAll(() => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  });
+
+  it('breaks in factorial, shows n, continues forward and back, and quits restoring the terminal', async () => {
+    keys('B');
+    await waitForScreen(/file:line|function|0xPC/i);
+    keys(...'factorial'.split(''), 'Enter');
+    await waitForScreen(/breakpoint 1/i);
+    keys('c');
+    let s = await waitForScreen(/#0 factorial/);
+    expect(s).toMatch(/▶\s*38\s+bump\(\);/);
+    expect(s).toMatch(/#1 __original_main debug_target\.c:68/);
+    expect(s).toMatch(/l0\s+i32\s+5\b/);
+    keys('c');
+    s = await waitForScreen(/l0\s+i32\s+4\b/);
+    expect(s.match(/#\d factorial debug_target/g)).toHaveLength(2);
+    keys('C');
+    s = await waitForScreen(/l0\s+i32\s+5\b/);
+    expect(s.match(/#\d factorial debug_target/g)).toHaveLength(1);
+    keys('n');
+    s = await waitForScreen(/▶\s*39\s/);
+    keys('N');
+    s = await waitForScreen(/▶\s*38\s/);
+    expect(s).toMatch(/l0\s+i32\s+5\b/);
+    keys('q');
+    s = await waitForScreen(/^\s*$|\$ |sleep/, 10_000).catch(() => screen());
+    expect(s).not.toMatch(/wtrace replay {2}dt\.wtrace/);
+  }, 90_000);
+});
