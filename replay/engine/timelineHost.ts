@@ -19,17 +19,30 @@ export class NeverReturnedError extends Error {
   }
 }
 
+/** Rebuilding a cursor copies memory and walks a chunk: worth it only to skip more events than this. */
+const REBUILD_OVERHEAD = 50_000;
+
 export class TimelineHost implements ActivationHost {
   readonly knowsWrites = true;
 
   constructor(
     private readonly timeline: Timeline,
-    private readonly cursor: StateCursor,
+    private cursor: StateCursor,
     /** Values of every global before its first `global.set`, by index (null when unknown). */
     private readonly initialGlobals: readonly (Value | null)[],
     /** Result types of each function (index space), for import results. */
     private readonly resultTypes: (funcIndex: number) => readonly string[],
   ) {}
+
+  /**
+   * Moves the cursor to `time` after a skipped callee: by applying the callee's events, or, when
+   * it logged many (a long callee), by rebuilding the state there from the timeline's nearest
+   * keyframe or cached state, whichever decodes fewer events.
+   */
+  private skipTo(time: bigint): void {
+    const { advance, rebuild } = this.timeline.costs(this.cursor.time, time);
+    if (rebuild + REBUILD_OVERHEAD < advance) this.cursor = this.timeline.cursorAt(time);
+  }
 
   memory(time: bigint): Uint8Array {
     this.cursor.advanceTo(time);
@@ -75,6 +88,7 @@ export class TimelineHost implements ActivationHost {
       throw new ReplayDivergenceError(`re-execution calls function ${target.funcIndex} at time ${time}, but the recording entered function ${callee.func}`);
     }
     if (callee.end === null) throw new NeverReturnedError(time);
+    this.skipTo(callee.end.time);
     return { results: (callee.end.results ?? []) as Value[], time: callee.end.time };
   }
 }

@@ -17,9 +17,15 @@ import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, W
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
 
+/** How many recent memory states `memoryAt` keeps as starting points. */
+const CACHED_STATES = 4;
+
 export class Timeline {
-  /** The last memory state computed, the cheapest start for a nearby query (stepping). */
-  private cached: { time: bigint; memory: MemoryImage } | null = null;
+  /**
+   * The last memory states computed (most recent last), the cheapest starts for nearby queries:
+   * stepping, and the engine asking about a frame and its callers, whose times differ widely.
+   */
+  private cached: { time: bigint; memory: MemoryImage }[] = [];
 
   private constructor(
     private readonly reader: TraceReader,
@@ -76,6 +82,17 @@ export class Timeline {
     return this.index.calls.length;
   }
 
+  /**
+   * What moving a state from time `from` forward to `to` costs, against rebuilding the state at
+   * `to` from the best starting point (a keyframe or the last state computed), in decoded
+   * events: the replay engine's cursors use it to decide whether to jump.
+   */
+  costs(from: bigint, to: bigint): { advance: number; rebuild: number } {
+    const advance = from < to ? this.index.chunks.eventsBetween(from, to) : Infinity;
+    const rebuild = Math.min(...this.startsFor(to).map((s) => s.cost));
+    return { advance, rebuild };
+  }
+
   /** Linear memory at `t` (a copy: its length is the memory size then, grows included). */
   memoryAt(t: bigint): Uint8Array {
     this.checkTime(t);
@@ -84,7 +101,7 @@ export class Timeline {
     const memory = best.load();
     if (best.time <= t) this.forward(memory, best.time, t);
     else this.backward(memory, best.time, t);
-    this.cached = { time: t, memory };
+    this.cached = [...this.cached.filter((c) => c.time !== t && c.memory !== memory), { time: t, memory }].slice(-CACHED_STATES);
     return memory.bytes.slice();
   }
 
@@ -241,8 +258,7 @@ export class Timeline {
       cost: between(k.time, t) + k.info.memorySize / 8,
       load: () => image(this.reader.keyframeMemory(k.info)),
     }));
-    const cached = this.cached;
-    if (cached !== null) {
+    for (const cached of this.cached) {
       starts.push({ time: cached.time, cost: between(cached.time, t) + cached.memory.bytes.length / 64, load: () => image(cached.memory.bytes.slice()) });
     }
     return starts;
