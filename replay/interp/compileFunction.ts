@@ -1,78 +1,20 @@
 /**
  * Prepares one function body for the interpreter: decodes every instruction once, validates the
- * operand stack's types as the spec's validation algorithm does, and writes a flat code array
- * of four int32 words per instruction (internal opcode and three immediates) with every branch
- * target resolved. Branches carry their label's static stack height and arity, so the
- * interpreter keeps no label stack at run time; the labels and the operand stack's types at any
- * instruction are recomputed on demand by the same walk (`typesAt`).
- *
- * Word layout by instruction (word 0 is the internal opcode, see opcodes.ts):
- * - `if`: 1 = code index (word) to continue at when false (past `else`, or past `end`);
- * - `else`: 1 = code index past the matching `end`;
- * - `br`/`br_if`: 1 = target code index, 2 = label height, 3 = arity (`BR_RETURN`,
- *   `BR_IF_RETURN`, `return` and `END_FUNC`: 3 = result count);
- * - `br_table`: 1 = offset of its entries in `brTables` (3 words each: target code index or -1
- *   for the function's label, height, arity), 2 = number of labels before the default;
- * - `call`: 1 = function, 2 = parameter count, 3 = result count; `call_indirect`: 1 = type
- *   index, 2 = table;
- * - locals, globals, tables, `ref.func`, data and element segments: 1 = index;
- * - loads/stores: 1 = static offset (as int32; read it `>>> 0`);
- * - constants: 1 = low 32 bits, 2 = high 32 bits (`i64`/`f64`).
+ * operand stack's types as the spec's validation algorithm does, and writes the flat code of
+ * compiledCode.ts with every branch target resolved. Branches carry their label's static stack
+ * height and arity, so the interpreter keeps no label stack at run time; the labels and the
+ * operand stack's types at any instruction are recomputed on demand by the same walk
+ * (`typesAt`), from the nearest checkpoint the compilation kept.
  */
 import { ByteReader } from '../../src/wasm/byteReader.js';
+import { CHECKPOINT_EVERY, Kind, KIND_NAMES, type CompiledFunction, type Ctl, type TypesAt, type WalkCheckpoint } from './compiledCode.js';
 import { UnsupportedInstructionError } from './errors.js';
 import { readS32, readS64 } from './leb.js';
 import type { BodyDecl, DecodedModule } from './moduleDecoder.js';
-import { BR_IF_RETURN, BR_RETURN, END_FUNC, FC, mnemonic, NUMERIC } from './opcodes.js';
-import type { Label } from './types.js';
+import { BR_IF_RETURN, BR_RETURN, END_FUNC, FC, LOCAL_GET32, LOCAL_SET32, LOCAL_TEE32, mnemonic, NUMERIC } from './opcodes.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, isSupportedType, UNKNOWN, type FuncType } from './valueTypes.js';
 
-/** A function ready to run. */
-export interface CompiledFunction {
-  readonly funcIndex: number;
-  /** Four words per instruction (see the file comment). */
-  readonly code: Int32Array;
-  /** Original offset of each instruction. */
-  readonly pcs: Int32Array;
-  /** Original opcode of each instruction (the byte, or `0xfc00 | n`). */
-  readonly opcodes: Int32Array;
-  /** Operand stack height before each instruction; -1 where the validator saw unreachable code. */
-  readonly heights: Int32Array;
-  readonly brTables: Int32Array;
-  readonly paramCount: number;
-  /** Parameters then declared locals. */
-  readonly localTypes: Uint8Array;
-  readonly type: FuncType;
-  /** The highest the operand stack gets. */
-  readonly maxHeight: number;
-  readonly instructionCount: number;
-}
-
-/** The labels and operand stack types before one instruction. */
-export interface TypesAt {
-  readonly stack: readonly number[];
-  readonly labels: readonly Label[];
-}
-
-/** Control frame kinds (indices into KIND_NAMES). */
-const Kind = { Block: 0, Loop: 1, If: 2, Func: 3 } as const;
-type Kind = (typeof Kind)[keyof typeof Kind];
-const KIND_NAMES = ['block', 'loop', 'if', 'function'] as const;
-
-interface Ctl {
-  readonly kind: Kind;
-  /** Instruction index of the opener (for the function: 0). */
-  readonly opener: number;
-  readonly pc: number;
-  readonly height: number;
-  readonly params: readonly number[];
-  readonly results: readonly number[];
-  unreachable: boolean;
-  /** Code words (>= 0) or ~brTables entries (< 0) waiting for the index past this label's `end`. */
-  readonly fixups: number[];
-  /** `if` without an `else` seen yet: its instruction index; else -1. */
-  ifAt: number;
-}
+export type { CompiledFunction, TypesAt } from './compiledCode.js';
 
 const LOAD_STORE_TYPES: readonly number[] = [
   I32, I64, F32, F64, I32, I32, I32, I32, I64, I64, I64, I64, I64, I64, // loads 0x28..0x35
@@ -81,12 +23,14 @@ const LOAD_STORE_TYPES: readonly number[] = [
 
 /** Compiles function `body` of `m` (bytes: the whole module). */
 export function compileFunction(m: DecodedModule, bytes: Uint8Array, body: BodyDecl): CompiledFunction {
-  return new Walk(m, bytes, body, -1).run() as CompiledFunction;
+  return new Walk(m, bytes, body, -1, null).run() as CompiledFunction;
 }
 
-/** The operand stack types and labels before instruction `index` of `body`. */
-export function typesAt(m: DecodedModule, bytes: Uint8Array, body: BodyDecl, index: number): TypesAt {
-  return new Walk(m, bytes, body, index).run() as TypesAt;
+/** The operand stack types and labels before instruction `index` of compiled function `f` (whose body is `body`). */
+export function typesAt(m: DecodedModule, bytes: Uint8Array, body: BodyDecl, f: CompiledFunction, index: number): TypesAt {
+  let from = f.checkpoints[0];
+  for (const c of f.checkpoints) if (c.count <= index) from = c;
+  return new Walk(m, bytes, body, index, from).run() as TypesAt;
 }
 
 class Walk {
@@ -97,9 +41,14 @@ class Walk {
   private pcs: Int32Array;
   private opcodes: Int32Array;
   private heights: Int32Array;
+  private ends: Int32Array;
+  private elses: Int32Array;
   private readonly brTables: number[] = [];
   private readonly vals: number[] = [];
   private readonly ctls: Ctl[] = [];
+  private readonly checkpoints: WalkCheckpoint[] = [];
+  /** False when only computing types (`typesAt`): nothing is written. */
+  private readonly emitting: boolean;
   private count = 0;
   private maxHeight = 0;
   private at = 0;
@@ -109,23 +58,37 @@ class Walk {
     bytes: Uint8Array,
     private readonly body: BodyDecl,
     private readonly stopAt: number,
+    from: WalkCheckpoint | null,
   ) {
     this.r = new ByteReader(bytes, body.codeStart, body.end);
     this.type = m.types[m.funcTypeIndices[body.funcIndex]];
     const locals = [...this.type.params, ...body.locals];
     for (const t of [...locals, ...this.type.results]) this.checkType(t, body.start);
     this.localTypes = Uint8Array.from(locals);
-    const max = body.end - body.codeStart + 1;
+    this.emitting = from === null;
+    const max = this.emitting ? body.end - body.codeStart + 1 : 0;
     this.code = new Int32Array(max * 4);
     this.pcs = new Int32Array(max);
     this.opcodes = new Int32Array(max);
     this.heights = new Int32Array(max);
+    this.ends = new Int32Array(max).fill(-1);
+    this.elses = new Int32Array(max).fill(-1);
+    if (from) {
+      this.r.offset = from.offset;
+      this.count = from.count;
+      this.vals.push(...from.vals);
+      this.ctls.push(...from.ctls.map((c) => ({ ...c, fixups: [] })));
+    } else {
+      this.ctls.push(this.ctl(Kind.Func, 0, this.body.codeStart, { params: [], results: this.type.results }));
+    }
   }
 
   run(): CompiledFunction | TypesAt {
-    this.ctls.push(this.ctl(Kind.Func, 0, this.body.codeStart, { params: [], results: this.type.results }));
     while (this.ctls.length > 0) {
       if (this.count === this.stopAt) return this.snapshot();
+      if (this.emitting && this.count % CHECKPOINT_EVERY === 0) {
+        this.checkpoints.push({ count: this.count, offset: this.r.offset, vals: [...this.vals], ctls: this.ctls.map((c) => ({ ...c, fixups: [] })) });
+      }
       this.step();
     }
     if (this.stopAt >= 0) throw new RangeError(`instruction ${this.stopAt} is past the end of function ${this.body.funcIndex}`);
@@ -137,11 +100,14 @@ class Walk {
       opcodes: this.opcodes.slice(0, n),
       heights: this.heights.slice(0, n),
       brTables: Int32Array.from(this.brTables),
+      ends: this.ends.slice(0, n),
+      elses: this.elses.slice(0, n),
       paramCount: this.type.params.length,
       localTypes: this.localTypes,
       type: this.type,
       maxHeight: this.maxHeight,
       instructionCount: n,
+      checkpoints: this.checkpoints,
     };
   }
 
@@ -198,6 +164,7 @@ class Walk {
   }
 
   private emit(op: number, a = 0, b = 0, c = 0): void {
+    if (!this.emitting) return;
     const w = (this.count - 1) * 4;
     this.code[w] = op;
     this.code[w + 1] = a;
@@ -258,10 +225,12 @@ class Walk {
     const r = this.r;
     const at = (this.at = r.offset);
     const i = this.count++;
-    this.pcs[i] = at;
-    this.heights[i] = this.top.unreachable ? -1 : this.vals.length;
     const op = r.u8();
-    this.opcodes[i] = op;
+    if (this.emitting) {
+      this.pcs[i] = at;
+      this.heights[i] = this.top.unreachable ? -1 : this.vals.length;
+      this.opcodes[i] = op;
+    }
     if (op === 0xfc) return this.stepFC(i);
     if (op >= 0x45 && op <= 0xc4) {
       const sig = NUMERIC.get(op)!;
@@ -286,7 +255,10 @@ class Walk {
       case 0x05: {
         const c = this.top;
         if (c.kind !== Kind.If || c.ifAt < 0) throw this.invalid('else without if');
-        this.code[c.ifAt * 4 + 1] = (i + 1) * 4;
+        if (this.emitting) {
+          this.code[c.ifAt * 4 + 1] = (i + 1) * 4;
+          this.elses[c.opener] = i;
+        }
         c.ifAt = -1;
         c.fixups.push(i * 4 + 1);
         this.vals.length = c.height;
@@ -302,11 +274,14 @@ class Walk {
           return this.emit(END_FUNC, 0, 0, c.results.length);
         }
         const past = (i + 1) * 4;
-        for (const f of c.fixups) {
-          if (f >= 0) this.code[f] = past;
-          else this.brTables[~f] = past;
+        if (this.emitting) {
+          this.ends[c.opener] = i;
+          for (const f of c.fixups) {
+            if (f >= 0) this.code[f] = past;
+            else this.brTables[~f] = past;
+          }
+          if (c.ifAt >= 0) this.code[c.ifAt * 4 + 1] = past;
         }
-        if (c.ifAt >= 0) this.code[c.ifAt * 4 + 1] = past;
         this.pushAll(c.results);
         return this.emit(op);
       }
@@ -375,7 +350,8 @@ class Walk {
         if (t === undefined) throw this.invalid(`no local ${x}`);
         if (op !== 0x20) this.pop();
         if (op !== 0x21) this.push(t);
-        return this.emit(op, x);
+        const wide = t === I64 || t === F64;
+        return this.emit(wide ? op : op === 0x20 ? LOCAL_GET32 : op === 0x21 ? LOCAL_SET32 : LOCAL_TEE32, x);
       }
       case 0x23: case 0x24: {
         const x = r.u32();
@@ -443,7 +419,7 @@ class Walk {
     const r = this.r;
     const sub = r.u32();
     const code = 0xfc00 | sub;
-    this.opcodes[i] = code;
+    if (this.emitting) this.opcodes[i] = code;
     const op = FC + sub;
     if (sub <= 7) {
       const sig = NUMERIC.get(op)!;

@@ -65,11 +65,12 @@ export class TrapError extends WtraceError {
 }
 
 /**
- * The interpreter cannot execute an instruction or a module feature: SIMD (`0xfd`), exception
- * handling, tail-call-free typed function references, GC, atomics, a memory index other than 0,
- * memory64, or a table instruction on a host without tables. Thrown when the function is first
- * prepared (for instructions in its body) or when the module is decoded (for module features),
- * never halfway through an instruction. Exit code: bad input (3).
+ * The interpreter cannot execute an instruction or a module feature: SIMD (`0xfd`, and `v128`
+ * values), exception handling, typed function references (`call_ref`, `br_on_null`, ...), GC,
+ * atomics, a memory index other than 0, memory64, or a table instruction on a host without
+ * tables. Thrown when a function is first prepared (for anything in its body, reachable or
+ * not), when the module is decoded (for module features), or for a table instruction when it
+ * executes (the state is then left before it). Exit code: bad input (3).
  */
 export class UnsupportedInstructionError extends WtraceError {
   /** The instruction's mnemonic (or the feature's name). */

@@ -6,40 +6,65 @@
  * to a loop at its first body instruction, a false `if` past its `else` or `end`, a fallen-into
  * `else` past the matching `end`.
  *
+ * Callees the host lets it run (`interpretedCallee`) run in this same loop, on frames above the
+ * root activation's (inlineFrames.ts): no JS recursion, so Wasm recursion is limited by memory
+ * and `maxInlineDepth`, not by the JS stack. Limits, stops at calls and the hook concern only the
+ * root activation; callees always run to their return.
+ *
  * It leaves with an `EXIT_*` code and `fr.ip/sp/t0/n` saved (for a return, the results are the
- * top slots). On a throw (a trap, or anything a host or hook throws) `fr.ip` names the
- * instruction that threw and `fr.t0 + fr.n` is the time before it: the instruction is not
- * counted and has changed no slot. The commonest instructions run inline; numeric ones go to
- * numeric.ts and host-facing ones to hostOps.ts.
+ * top slots). On a throw (a trap, or anything a host throws) `fr.ip` names the root's
+ * instruction that threw, or its call whose inline callee threw, and `fr.t0 + fr.n` is the time
+ * before it: the instruction is not counted and has changed none of the root's slots. A trap in
+ * an inline callee is located at the callee's instruction. The commonest instructions run
+ * inline; numeric ones go to numeric.ts and host-facing ones to hostOps.ts.
  */
 import { TrapError } from './errors.js';
-import { EXIT_CALL, EXIT_LIMIT, EXIT_RETURN, limitOf, needMemory, type Frame } from './frame.js';
+import { EXIT_CALL, EXIT_LIMIT, EXIT_RETURN, needMemory, untilOffset, type Frame } from './frame.js';
 import { callHost, memoryOp, tableOp } from './hostOps.js';
-import { callMaybeInline } from './inlineCall.js';
+import { enterInline, inlineCallee, MAX_INLINE_DEPTH, RECORD } from './inlineFrames.js';
 import { numeric } from './numeric.js';
-import { BR_IF_RETURN, BR_RETURN, END_FUNC, FC } from './opcodes.js';
+import { BR_IF_RETURN, BR_RETURN, END_FUNC, FC, LOCAL_GET32, LOCAL_SET32, LOCAL_TEE32 } from './opcodes.js';
 
 /** Runs until a stop (see the file comment); returns the `EXIT_*` code. */
 export function interpret(fr: Frame): number {
-  const fn = fr.fn;
-  const code = fn.code;
-  const brTables = fn.brTables;
-  const st = fr.code.stack;
+  const mc = fr.code;
+  const st = mc.stack;
+  const host = fr.host;
   const stopCalls = fr.stopCalls;
-  const fp = fr.fp;
-  const bp = fr.bp;
+  const knowsWrites = fr.knowsWrites;
+  const maxDepth = host.maxInlineDepth ?? MAX_INLINE_DEPTH;
+  // The function executing now: the root activation's, or an inline callee's.
+  let fn = fr.fn;
+  let code = fn.code;
+  let brTables = fn.brTables;
+  let fp = fr.fp;
+  let bp = fr.bp;
   let I32 = st.i32;
   let ip = fr.ip;
   let sp = fr.sp;
   let t0 = fr.t0;
-  let n = 0;
-  let limit = limitOf(fr);
+  let n = fr.n;
+  // The root stops when n reaches limit = min(untilN, maxN): untilN from `untilTime`, maxN from
+  // its own instruction budget. While inline callees run, limit is Infinity.
+  let untilN = untilOffset(fr);
+  let maxN = n + fr.maxLeft;
+  let limit = untilN < maxN ? untilN : maxN;
   let dv = fr.dv;
   let memLen = fr.memLen;
+  // Inline callee frames: records in mc.inline from `base`; depth 0 is the root.
+  const frames = mc.inline;
+  const base = frames.top;
+  let depth = 0;
+  // The root's call that entered depth 1: where to resume (or roll back to) and its budget.
+  let rootIp = 0;
+  let rootSp = 0;
+  let rootT0 = t0;
+  let rootN = 0;
+  let rootLeft = 0;
   try {
     for (;;) {
       if (n >= limit) {
-        fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
+        fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0; fr.maxLeft = maxN - n;
         return EXIT_LIMIT;
       }
       n++;
@@ -59,7 +84,7 @@ export function interpret(fr: Frame): number {
           }
           const arity = code[ip + 3];
           const dst = bp + code[ip + 2];
-          if (arity !== 0 && sp - arity !== dst) I32.copyWithin(dst << 1, (sp - arity) << 1, sp << 1);
+          if (arity !== 0 && sp - arity !== dst) moveSlots(I32, sp - arity, dst, arity);
           sp = dst + arity;
           ip = code[ip + 1];
           break;
@@ -73,11 +98,17 @@ export function interpret(fr: Frame): number {
           const target = brTables[e];
           const arity = brTables[e + 2];
           if (target < 0) {
-            fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
-            return EXIT_RETURN;
+            if (depth === 0) {
+              fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
+              return EXIT_RETURN;
+            }
+            // In a callee: finish through its final `end`, which then does not count again.
+            n--;
+            ip = (fn.instructionCount - 1) * 4;
+            break;
           }
           const dst = bp + brTables[e + 1];
-          if (arity !== 0 && sp - arity !== dst) I32.copyWithin(dst << 1, (sp - arity) << 1, sp << 1);
+          if (arity !== 0 && sp - arity !== dst) moveSlots(I32, sp - arity, dst, arity);
           sp = dst + arity;
           ip = target;
           break;
@@ -86,11 +117,39 @@ export function interpret(fr: Frame): number {
           sp--;
           if (I32[sp << 1] === 0) { ip += 4; break; }
         // fall through: taken
-        case 0x0f: case BR_RETURN: case END_FUNC:
-          fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
-          return EXIT_RETURN;
+        case 0x0f: case BR_RETURN: case END_FUNC: {
+          if (depth === 0) {
+            fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
+            return EXIT_RETURN;
+          }
+          // An inline callee returns: its results go where the caller's arguments were.
+          const r = (base + --depth) * RECORD;
+          const w = frames.data;
+          const results = fn.type.results.length;
+          const to = w[r + 3];
+          for (let k = 0, a = (sp - results) << 1, b = to << 1; k < results * 2; k++) I32[b + k] = I32[a + k];
+          st.top = w[r + 4];
+          frames.top = base + depth;
+          fn = mc.compiledFunction(w[r + 2]);
+          code = fn.code;
+          brTables = fn.brTables;
+          fp = w[r + 1];
+          bp = fp + fn.localTypes.length;
+          sp = to + results;
+          ip = w[r];
+          if (code[ip] >= 0x12) {
+            // The caller tail-called: it returns too, through its final `end` (not counted again).
+            n--;
+            ip = (fn.instructionCount - 1) * 4;
+          } else ip += 4;
+          if (depth === 0) {
+            maxN = n + rootLeft;
+            limit = untilN < maxN ? untilN : maxN;
+          }
+          break;
+        }
         case 0x10: case 0x11: case 0x12: case 0x13: {
-          if (stopCalls) {
+          if (stopCalls && depth === 0) {
             if (fr.resumeCall) fr.resumeCall = false;
             else {
               n--;
@@ -98,17 +157,45 @@ export function interpret(fr: Frame): number {
               return EXIT_CALL;
             }
           }
-          fr.maxLeft -= n;
-          sp = fr.host.interpretedCallee === undefined ? callHost(fr, ip, sp, t0 + BigInt(n)) : callMaybeInline(fr, ip, sp, t0 + BigInt(n));
+          const callee = host.interpretedCallee === undefined ? -1 : inlineCallee(mc, host, code, ip, sp);
+          if (callee >= 0) {
+            if (depth >= maxDepth) throw new TrapError('call stack exhausted');
+            if (depth === 0) {
+              rootIp = ip; rootSp = sp; rootT0 = t0; rootN = n; rootLeft = maxN - n;
+              limit = Infinity;
+            }
+            const cfn = mc.compiledFunction(callee);
+            const argTop = op === 0x11 || op === 0x13 ? sp - 1 : sp;
+            frames.push(ip, fp, fn.funcIndex, argTop - cfn.paramCount, st.top);
+            depth++;
+            fp = enterInline(st, cfn, argTop);
+            fn = cfn;
+            code = fn.code;
+            brTables = fn.brTables;
+            bp = fp + fn.localTypes.length;
+            sp = bp;
+            ip = 0;
+            I32 = st.i32;
+            break;
+          }
+          frames.top = base + depth; // a host that runs this code again stacks its frames above
+          sp = callHost(fr, fn, ip, sp, t0 + BigInt(n));
+          if (depth === 0) maxN -= n;
           t0 = fr.t0;
           n = 0;
-          limit = limitOf(fr);
+          untilN = untilOffset(fr);
+          if (depth === 0) limit = untilN < maxN ? untilN : maxN;
           I32 = st.i32;
           dv = fr.dv;
           memLen = fr.memLen;
           if (op >= 0x12) { // a tail call: the callee's results are ours
-            fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0;
-            return EXIT_RETURN;
+            if (depth === 0) {
+              fr.ip = ip; fr.sp = sp; fr.n = n; fr.t0 = t0; fr.maxLeft = maxN - n;
+              return EXIT_RETURN;
+            }
+            n--;
+            ip = (fn.instructionCount - 1) * 4;
+            break;
           }
           ip += 4;
           break;
@@ -124,6 +211,9 @@ export function interpret(fr: Frame): number {
           ip += 4;
           break;
         }
+        case LOCAL_GET32: I32[sp << 1] = I32[(fp + code[ip + 1]) << 1]; sp++; ip += 4; break;
+        case LOCAL_SET32: sp--; I32[(fp + code[ip + 1]) << 1] = I32[sp << 1]; ip += 4; break;
+        case LOCAL_TEE32: I32[(fp + code[ip + 1]) << 1] = I32[(sp - 1) << 1]; ip += 4; break;
         case 0x20: { // local.get
           const s = (fp + code[ip + 1]) << 1;
           const d = sp << 1;
@@ -150,10 +240,10 @@ export function interpret(fr: Frame): number {
           ip += 4;
           break;
         }
-        case 0x23: st.write(sp, fr.host.globalGet(t0 + BigInt(n), code[ip + 1])); sp++; ip += 4; break;
+        case 0x23: st.write(sp, host.globalGet(t0 + BigInt(n), code[ip + 1])); sp++; ip += 4; break;
         case 0x24: {
           const g = code[ip + 1];
-          fr.host.globalSet(t0 + BigInt(n), g, st.read(sp - 1, fr.code.module.globals[g].type));
+          host.globalSet(t0 + BigInt(n), g, st.read(sp - 1, mc.module.globals[g].type));
           sp--;
           ip += 4;
           break;
@@ -197,7 +287,10 @@ export function interpret(fr: Frame): number {
           const ea = (I32[v - 2] >>> 0) + (code[ip + 1] >>> 0);
           const size = op === 0x37 || op === 0x39 ? 8 : op === 0x3a || op === 0x3c ? 1 : op === 0x3b || op === 0x3d ? 2 : 4;
           if (ea + size > memLen) { memLen = needMemory(fr, t0 + BigInt(n), ea + size); dv = fr.dv; }
-          if (size === 4) dv.setInt32(ea, I32[v], true);
+          if (knowsWrites) {
+            // The host's memory has this store already, and later reads must see it: fetch again.
+            memLen = fr.memLen = -1;
+          } else if (size === 4) dv.setInt32(ea, I32[v], true);
           else if (size === 8) { dv.setInt32(ea, I32[v], true); dv.setInt32(ea + 4, I32[v + 1], true); }
           else if (size === 1) dv.setInt8(ea, I32[v]);
           else dv.setInt16(ea, I32[v], true);
@@ -206,7 +299,7 @@ export function interpret(fr: Frame): number {
           break;
         }
         case 0x3f: case 0x40: case FC + 8: case FC + 9: case FC + 10: case FC + 11:
-          sp = memoryOp(fr, ip, sp, t0 + BigInt(n));
+          sp = memoryOp(fr, fn, ip, sp, t0 + BigInt(n));
           dv = fr.dv;
           memLen = fr.memLen;
           ip += 4;
@@ -238,13 +331,13 @@ export function interpret(fr: Frame): number {
         case 0xd1: { const k = (sp - 1) << 1; I32[k] = I32[k] === -1 ? 1 : 0; ip += 4; break; } // ref.is_null
         case 0xd2: { // ref.func
           const f = code[ip + 1];
-          I32[sp << 1] = fr.host.funcRef !== undefined ? fr.host.funcRef(f) : f;
+          I32[sp << 1] = host.funcRef !== undefined ? host.funcRef(f) : f;
           sp++;
           ip += 4;
           break;
         }
         case 0x25: case 0x26: case FC + 12: case FC + 13: case FC + 14: case FC + 15: case FC + 16: case FC + 17:
-          sp = tableOp(fr, ip, sp, t0 + BigInt(n));
+          sp = tableOp(fr, fn, ip, sp, t0 + BigInt(n));
           I32 = st.i32;
           ip += 4;
           break;
@@ -255,7 +348,21 @@ export function interpret(fr: Frame): number {
       }
     }
   } catch (e) {
-    fr.ip = ip; fr.sp = sp; fr.n = n - 1; fr.t0 = t0;
+    if (depth === 0) {
+      fr.ip = ip; fr.sp = sp; fr.n = n - 1; fr.t0 = t0;
+    } else {
+      if (e instanceof TrapError) e.locate({ funcIndex: fn.funcIndex, pc: fn.pcs[ip >> 2], time: t0 + BigInt(n - 1) });
+      // Back to the root, before its call (the callee frames held copies of the arguments).
+      fr.ip = rootIp; fr.sp = rootSp; fr.n = rootN - 1; fr.t0 = rootT0;
+      st.top = frames.data[base * RECORD + 4];
+    }
     throw e;
+  } finally {
+    frames.top = base;
   }
+}
+
+/** Moves `count` slots from `from` down to `to` (to < from), word by word (no copyWithin call for a few words). */
+function moveSlots(w: Int32Array, from: number, to: number, count: number): void {
+  for (let k = 0, a = from << 1, b = to << 1; k < count * 2; k++) w[b + k] = w[a + k];
 }

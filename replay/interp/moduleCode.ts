@@ -11,6 +11,7 @@ import { InterpStateError } from './errors.js';
 import { decodeModule, type DecodedModule } from './moduleDecoder.js';
 import { mnemonic } from './opcodes.js';
 import type { ActivationState, CallTarget, Value } from './types.js';
+import { InlineFrames } from './inlineFrames.js';
 import { ValueStack } from './valueStack.js';
 import { hasType, typeName, zeroValue, type FuncType } from './valueTypes.js';
 
@@ -38,6 +39,8 @@ export class ModuleCode {
   readonly module: DecodedModule;
   /** The interpreter's slots (shared by all activations of this code; see valueStack.ts). */
   readonly stack = new ValueStack();
+  /** Frames of callees the interpreter runs inline (inlineFrames.ts). */
+  readonly inline = new InlineFrames();
   /**
    * 1 where data segment i is dropped (`data.drop`; active segments after instantiation): its
    * length reads as 0 for `memory.init`. A host that instantiates sets these (`ProgramHost`
@@ -146,14 +149,26 @@ export class ModuleCode {
   }
 
   /**
+   * For the `block`, `loop` or `if` at `pc`: the pcs of its matching `else` (null without one)
+   * and `end`. Null for any other instruction.
+   */
+  matchingEnd(funcIndex: number, pc: number): { readonly elsePc: number | null; readonly endPc: number } | null {
+    const f = this.compiledFunction(funcIndex);
+    const index = this.indexOfPc(funcIndex, pc);
+    if (index < 0 || f.ends[index] < 0) return null;
+    return { elsePc: f.elses[index] < 0 ? null : f.pcs[f.elses[index]], endPc: f.pcs[f.ends[index]] };
+  }
+
+  /**
    * The operand stack types (codes, bottom first) and labels (outermost first) before the
-   * instruction at `pc`, as validation sees them. Linear in the function's size.
+   * instruction at `pc`, as validation sees them. Walks at most a few dozen instructions from
+   * a checkpoint the compiler kept.
    */
   typesAt(funcIndex: number, pc: number): TypesAt {
     const index = this.indexOfPc(funcIndex, pc);
     if (index < 0) throw new InterpStateError(`pc 0x${pc.toString(16)} is not an instruction of function ${funcIndex}`);
     const body = this.module.bodies[funcIndex - this.module.importedFunctionCount];
-    return typesAt(this.module, this.bytes, body, index);
+    return typesAt(this.module, this.bytes, body, this.compiledFunction(funcIndex), index);
   }
 
   /** The call target object for a direct call of `funcIndex` (shared, not allocated per call). */

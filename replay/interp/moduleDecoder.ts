@@ -95,6 +95,17 @@ export interface DecodedModule {
 
 const EXPORT_KINDS = ['func', 'table', 'memory', 'global', 'tag'] as const;
 
+// ByteReader.name() decodes with a TextDecoder that drops a leading U+FEFF; names keep it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function readName(r: ByteReader): string {
+  const length = r.u32();
+  if (r.offset + length > r.end) throw new WasmDecodeError('name runs past its section', r.offset);
+  const s = utf8.decode(r.bytes.subarray(r.offset, r.offset + length));
+  r.offset += length;
+  return s;
+}
+
 /** Decodes `bytes`; throws `WasmDecodeError` on malformed bytes, `UnsupportedInstructionError` on unsupported features. */
 export function decodeModule(bytes: Uint8Array): DecodedModule {
   const r = new ByteReader(bytes);
@@ -119,7 +130,7 @@ export function decodeModule(bytes: Uint8Array): DecodedModule {
       case 4: vec(s, () => m.tables.push(readTableType(s))); break;
       case 5: vec(s, () => m.memories.push(readMemoryLimits(s))); break;
       case 6: vec(s, () => m.globals.push({ ...readGlobalType(s), init: readConstExpr(s) })); break;
-      case 7: vec(s, () => m.exports.push({ name: s.name(), kind: EXPORT_KINDS[s.u8()] ?? 'tag', index: s.u32() })); break;
+      case 7: vec(s, () => m.exports.push({ name: readName(s), kind: EXPORT_KINDS[s.u8()] ?? 'tag', index: s.u32() })); break;
       case 8: m.start = s.u32(); break;
       case 9: vec(s, () => m.elements.push(readElement(s))); break;
       case 10: {
@@ -188,8 +199,8 @@ function readImport(r: ByteReader, m: {
   imports: ImportDecl[]; importedFunctionCount: number; tables: TableType[]; memories: Limits[]; memoryImported: boolean;
   funcTypeIndices: number[]; globals: (GlobalType & { init: ConstExpr | null })[];
 }): void {
-  const module = r.name();
-  const name = r.name();
+  const module = readName(r);
+  const name = readName(r);
   const kind = r.u8();
   switch (kind) {
     case 0: {

@@ -243,7 +243,9 @@ function floatOp(op: number, st: ValueStack, sp: number): number {
       case 0x90: r = nearest(x); break;
       default: r = Math.sqrt(x); break;
     }
-    if (single) st.f32[s << 1] = r;
+    // ceil/floor/trunc/nearest hand a NaN back untouched: quiet it, as the spec requires.
+    if (x !== x && base !== 0x91) w[signWord] |= single ? 0x00400000 : 0x00080000;
+    else if (single) st.f32[s << 1] = r;
     else st.f64[s] = r;
     return sp;
   }

@@ -16,6 +16,10 @@ export const BR_RETURN = 0x100;
 export const BR_IF_RETURN = 0x101;
 /** The function's final `end`: returns. */
 export const END_FUNC = 0x102;
+/** `local.get/set/tee` of a 32-bit value (i32, f32, reference): one word to copy, not two. */
+export const LOCAL_GET32 = 0x103;
+export const LOCAL_SET32 = 0x104;
+export const LOCAL_TEE32 = 0x105;
 
 /** wabt's mnemonic of an original opcode (`code`: the byte, `0xfc00 | n`, `0xfd0000 | n`). */
 export function mnemonic(code: number): string {

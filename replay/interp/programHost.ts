@@ -1,7 +1,8 @@
 /**
  * `ProgramHost`: a whole-program host for the activation interpreter. It is one instance of a
  * module: it owns (or imports) memory, globals and tables, initializes them from the module's
- * segments, and runs callees by interpreting them recursively (depth first) with `run`.
+ * segments, and runs callees by interpreting them depth first: its own functions inline in the
+ * interpreter's loop (`interpretedCallee`), other instances' through `call` and their `run`.
  * Imports are resolved to other instances' exports or answered by a callback. For tests and for
  * users who interpret a program without detail events; the replay engine has its own host.
  *
@@ -36,6 +37,12 @@ export interface ProgramHostOptions {
   readonly resolve?: (imp: ImportDecl) => ExternInstance | undefined;
   /** Answers calls of imported functions that `resolve` leaves unresolved: the results, in declared order. */
   readonly callImport?: (call: ImportCall) => readonly Value[];
+  /**
+   * Let the interpreter run this instance's own callees inline (`InlineCallHost`; default true).
+   * False sends every call through `call` and a fresh `run` of the callee: slower, same results
+   * and times (tests compare the two).
+   */
+  readonly inlineCalls?: boolean;
 }
 
 /** An import cannot be satisfied (missing, or of another kind or type). Exit code: bad input. */
@@ -56,10 +63,12 @@ export class ProgramHost implements ActivationHost, TableHost, InlineCallHost {
   readonly memoryInstance: MemoryInstance | null = null;
   /** Element segment items; null once dropped. */
   private readonly elemItems: (Value[] | null)[] = [];
+  private readonly inlineCalls: boolean;
 
   /** Links `code` (resolving every import) and creates its functions, tables, memory and globals. Run `instantiate()` next. */
   constructor(readonly code: ModuleCode, options: ProgramHostOptions = {}) {
     this.store = options.store ?? new Store();
+    this.inlineCalls = options.inlineCalls ?? true;
     const m = code.module;
     for (const imp of m.imports) this.link(imp, options);
     for (let i = m.importedFunctionCount; i < code.functionCount; i++) {
@@ -235,7 +244,8 @@ export class ProgramHost implements ActivationHost, TableHost, InlineCallHost {
   }
 
   /** Own defined functions run inline in the interpreter (they would be interpreted here anyway). */
-  interpretedCallee(_time: bigint, target: CallTarget): number {
+  interpretedCallee(target: CallTarget): number {
+    if (!this.inlineCalls) return -1;
     if (target.kind === 'direct') return target.funcIndex >= this.code.importedFunctionCount ? target.funcIndex : -1;
     const f = this.callee(target);
     return f.owner === this ? f.funcIndex! : -1;

@@ -16,7 +16,7 @@ export interface RunOptions {
   /**
    * Stop before any call instruction (`call`, `call_indirect`, `return_call*`), with nothing of
    * it executed, except a call at the state's own pc when the run starts: a run resumed after a
-   * `call` stop executes that call (through `host.call`) and goes on.
+   * `call` stop executes that call (through the host, or inline) and goes on.
    */
   readonly stopBeforeCall?: boolean;
   /** At most this many instructions of this activation (callees' do not count); then stop with `limit`. */
@@ -54,6 +54,12 @@ export type RunStop = StopReason | MoreStopReasons;
  *
  * Tail calls are a call followed by a return: the host runs the callee while this activation
  * waits, and the run ends with `return` and the callee's results.
+ *
+ * Host traffic: memory is asked for (`host.memory(time)`, with the asking instruction's time) at
+ * the first instruction that needs it, and again after every call, `memory.grow`, and, when the
+ * host `knowsWrites`, after every write. A host implementing `interpretedCallee` lets callees
+ * run inline (no `call`). `run` is re-entrant: a host may run other activations of the same
+ * `ModuleCode` from inside `call`. Do not resume a state after its `return` stop.
  */
 export function run(code: ModuleCode, state: ActivationState, host: Host, options: RunOptions = {}): RunStop {
   const fn = code.compiledFunction(state.funcIndex);
@@ -99,19 +105,13 @@ export function run(code: ModuleCode, state: ActivationState, host: Host, option
 function interpretWithHook(fr: Frame, hook: InstructionHook): number {
   let left = fr.maxLeft;
   for (;;) {
-    if (fr.until !== null && fr.t0 >= fr.until) return EXIT_LIMIT;
-    if (left <= 0) return EXIT_LIMIT;
-    if (hook(fr.fn.pcs[fr.ip >> 2], fr.t0) === true) return EXIT_HOOK;
+    const time = fr.t0 + BigInt(fr.n);
+    if ((fr.until !== null && time >= fr.until) || left <= 0) return EXIT_LIMIT;
+    if (hook(fr.fn.pcs[fr.ip >> 2], time) === true) return EXIT_HOOK;
     fr.maxLeft = 1;
     const exit = interpret(fr);
-    // interpret() folds instructions into maxLeft only at calls: one step executed one instruction.
     left -= 1;
-    fr.t0 += BigInt(fr.n);
-    fr.n = 0;
-    if (exit !== EXIT_LIMIT) {
-      fr.maxLeft = left;
-      return exit;
-    }
+    if (exit !== EXIT_LIMIT) return exit;
   }
 }
 

@@ -146,15 +146,20 @@ export type MoreStopReasons =
 /**
  * Optional, for hosts that answer some calls by interpreting a function of the same
  * `ModuleCode` with themselves as host (as `ProgramHost` does). The interpreter then runs such
- * a callee itself, in the slots above the caller, without building `Value`s: same results, same
- * time, much faster.
+ * a callee itself, in its own loop and slots, without building `Value`s: same results, same
+ * time, much faster, and recursion is not limited by the JS stack.
  */
 export interface InlineCallHost {
   /**
-   * For a call at `time` (counted) to `target`: the index of the defined function the host
-   * would interpret for it, starting at `time`, to completion and with this host; or -1 to have
-   * the interpreter go through `call`. May throw what `call` would (a `TrapError` for a failed
+   * For a call to `target`: the index of the defined function the host would interpret for it,
+   * starting at the call's time, to completion and with this host; or -1 to have the
+   * interpreter go through `call`. May throw what `call` would (a `TrapError` for a failed
    * `call_indirect`), and must have no other effect.
    */
-  interpretedCallee?(time: bigint, target: CallTarget): number;
+  interpretedCallee?(target: CallTarget): number;
+  /**
+   * How deep callees may nest inline before the call traps with `call stack exhausted`
+   * (default 1,000,000). Inline callees do not use the JS stack.
+   */
+  readonly maxInlineDepth?: number;
 }
