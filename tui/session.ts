@@ -49,6 +49,9 @@ export interface StopData {
 
 const EMPTY_OUTPUT: OutputView = { stdout: new Uint8Array(0), stderr: new Uint8Array(0) };
 
+/** Motions that may wait behind a running one (typed-ahead keys). */
+const MAX_QUEUED = 16;
+
 export class DebugSession {
   private state: SessionState = {
     generation: 0,
@@ -106,8 +109,23 @@ export class DebugSession {
    * the screen draw that, then calls the debuggee. A motion asked for while another runs is
    * ignored. Resolves when the stop (or the error) is in the state.
    */
-  async motion(motion: Motion): Promise<void> {
-    if (this.state.busy) return;
+  /**
+   * Runs `motion` after the ones already asked for: keys typed ahead (faster than motions
+   * finish) run in order, as a debugger's typed-ahead commands do. At most MAX_QUEUED wait; more
+   * are dropped (a held-down key must not run on for minutes).
+   */
+  motion(motion: Motion): Promise<void> {
+    if (this.queued >= MAX_QUEUED) return this.pending;
+    this.queued++;
+    const next = this.pending.then(() => this.runMotion(motion)).finally(() => this.queued--);
+    this.pending = next.catch(() => {});
+    return next;
+  }
+
+  private pending: Promise<void> = Promise.resolve();
+  private queued = 0;
+
+  private async runMotion(motion: Motion): Promise<void> {
     let previous: StopSnapshot | null = null;
     try {
       previous = takeSnapshot(this.debuggee, this.state.memoryAddress);

@@ -26,12 +26,21 @@ describe('DebugSession', () => {
     expect(s.getState().lastStop).toEqual({ kind: 'step', time: 14n });
   });
 
-  it('drops a motion asked for while another runs', async () => {
+  it('runs motions asked for while another runs in order, after it (typed-ahead keys)', async () => {
     const { fake, s } = session();
     const first = s.motion({ kind: 'continue', direction: 'forward' });
     const second = s.motion({ kind: 'continue', direction: 'backward' });
-    await Promise.all([first, second]);
+    expect(fake.motions()).toEqual([]);
+    await first;
     expect(fake.motions()).toEqual([{ method: 'continue', args: ['forward'] }]);
+    await second;
+    expect(fake.motions()).toEqual([{ method: 'continue', args: ['forward'] }, { method: 'continue', args: ['backward'] }]);
+  });
+
+  it('drops motions beyond 16 waiting (a held-down key)', async () => {
+    const { fake, s } = session();
+    await Promise.all(Array.from({ length: 20 }, () => s.motion({ kind: 'stepInstruction', direction: 'forward' })));
+    expect(fake.motions()).toHaveLength(16);
   });
 
   it('resets frame selection and cursor on a motion and keeps the state before it', async () => {
