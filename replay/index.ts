@@ -21,3 +21,4 @@ export { Replay } from './engine/replay.js';
 export { formatValue } from './engine/values.js';
 export type * from './engine/types.js';
 export { probeHits, probeHitsHere, ProbeDivergenceError, ProbeHitLimitError, ProbePcError } from './probe/index.js';
+export { buildDetailIndex, IndexDivergenceError, type DetailIndexOptions, type DetailIndexResult, type IndexProgress } from './detailIndex/index.js';

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, WtraceError } from '../errors.js';
 import { WTRACE_VERSION } from '../trace/version.js';
 import { registerDiff } from './diffCommand.js';
+import { registerIndex } from './indexCommand.js';
 import { registerInfo } from './infoCommand.js';
 import { registerInstrument } from './instrumentCommand.js';
 import { registerQuery } from './queryCommand.js';
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerInstrument(program, setExit);
   registerQuery(program, setExit);
   registerDiff(program, setExit);
+  registerIndex(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

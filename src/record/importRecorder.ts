@@ -53,7 +53,7 @@ export function recordingImports(
           throw new UnknownImportCalled(imp.module, imp.name);
         }
       : host.functions[imp.name];
-    const wrapped = wrap(imp.functionIndex, target, capture, writer, now, onCall);
+    const wrapped = loggedImport(imp.functionIndex, target, capture, writer, now, onCall);
     const blocks = imp.stubbed
       ? undefined
       : imp.name === 'fd_read' && !stdinRelayed
@@ -84,7 +84,13 @@ function flushFirst(fn: Function, writer: TraceWriter, blocks: (args: unknown[])
   };
 }
 
-function wrap(
+/**
+ * One import as a recording sees it: reads the call's time (with full detail) and tells `onCall`
+ * before `target` runs, then logs the call with the arguments as given, `target`'s result (null
+ * if it threw) and what `capture` collected meanwhile, whether `target` returned or threw.
+ * Exported for re-executions that log like a recording (replay/detailIndex/).
+ */
+export function loggedImport(
   functionIndex: number,
   target: WasiFunction,
   capture: CallCapture,

@@ -3,19 +3,18 @@
  * every import call logged, and writes the outcome. Runs on the current thread; `record()` in
  * recordInWorker.ts runs it on a worker with a large stack, which is what the CLI uses.
  */
-import { runEntry } from '../runtime/runEntry.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
-import type { PcMap } from '../../instrument/index.js';
-import { FullDetailRun, planFullDetail } from './fullDetailRun.js';
+import { planFullDetail } from './fullDetailRun.js';
 import type { DetailBounds, DetailChunkStore } from './detailRecorder.js';
 import { TraceWriter, type RecordingEnd } from '../trace/index.js';
-import { createLiveHost, WasiExit, type ByteSource, type Preopen } from '../wasi/index.js';
+import { createLiveHost, type ByteSource, type Preopen } from '../wasi/index.js';
 import { checkModule } from './moduleCheck.js';
-import { CallCapture, recordingImports, UnknownImportCalled } from './importRecorder.js';
+import { CallCapture, recordingImports } from './importRecorder.js';
 import { processOutput, processStdin } from './processStdio.js';
-import { isGuestFault, trapInfo, type TrapInfo } from '../runtime/trapInfo.js';
+import type { TrapInfo } from '../runtime/trapInfo.js';
+import { runProgram } from './programRun.js';
 
 export interface RecordOptions {
   /** Path of the module to run. */
@@ -106,16 +105,17 @@ export async function recordHere(
   host.memory.observer = capture;
   let end: RecordingEnd;
   try {
-    const full = plan ? new FullDetailRun(plan, writer, options.bounds ?? {}, detailStore?.(writer)) : null;
-    const imports = {
-      ...recordingImports(checked.imports, host, capture, writer, stdin !== undefined, full?.now ?? null, full?.onImportCall ?? null),
-      ...(full?.runtimeImports() ?? {}),
-    };
-    const instance = new WebAssembly.Instance(full?.module ?? checked.module, imports);
-    host.memory.bind(instance.exports.memory as WebAssembly.Memory);
-    full?.start(instance);
-    end = run(instance, invoke, checked.info.functionNames, full?.pcMap() ?? null);
-    if (full) end = full.finish(end);
+    end = runProgram({
+      module: checked.module,
+      plan,
+      writer,
+      bounds: options.bounds ?? {},
+      store: plan ? detailStore?.(writer) : undefined,
+      invoke,
+      names: checked.info.functionNames,
+      programImports: (now, onCall) => recordingImports(checked.imports, host, capture, writer, stdin !== undefined, now, onCall),
+      bindMemory: (memory) => host.memory.bind(memory),
+    });
   } catch (e) {
     writer.close();
     throw e;
@@ -130,40 +130,6 @@ export async function recordHere(
     importCalls: writer.importCallCount,
     instructions: end.instructionCount,
     detailEvents: writer.detailEventCount,
-  };
-}
-
-function run(
-  instance: WebAssembly.Instance,
-  invoke: string | null,
-  names: ReadonlyMap<number, string>,
-  pcs: PcMap | null,
-): RecordingEnd {
-  try {
-    runEntry(instance, invoke);
-    return { outcome: 'exit', exitCode: 0, instructionCount: null };
-  } catch (e) {
-    if (e instanceof WasiExit) return { outcome: 'exit', exitCode: e.code, instructionCount: null };
-    if (e instanceof UnknownImportCalled) {
-      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: { message: e.message }, instructionCount: null };
-    }
-    if (isGuestFault(e)) {
-      return { outcome: 'trap', exitCode: TRAP_EXIT_CODE, trap: originalTrap(trapInfo(e, new Map()), names, pcs), instructionCount: null };
-    }
-    throw e;
-  }
-}
-
-/** The trap in the original module's terms (V8 saw the instrumented one when `pcs` is given). */
-function originalTrap(t: TrapInfo, names: ReadonlyMap<number, string>, pcs: PcMap | null): TrapInfo {
-  if (t.functionIndex === undefined) return t;
-  const functionIndex = pcs ? (pcs.originalFunction(t.functionIndex) ?? undefined) : t.functionIndex;
-  const pc = t.pc === undefined ? undefined : pcs ? (pcs.originalPc(t.pc) ?? undefined) : t.pc;
-  return {
-    message: t.message,
-    functionIndex,
-    functionName: functionIndex === undefined ? undefined : names.get(functionIndex),
-    pc,
   };
 }
 

@@ -19,3 +19,13 @@ export class TraceVersionError extends WtraceError {
     );
   }
 }
+
+/**
+ * The trace is incomplete (the recorder stopped before the end of the run: killed, crashed,
+ * interrupted) and the operation needs the whole run.
+ */
+export class IncompleteTraceError extends WtraceError {
+  constructor(file: string, what: string) {
+    super('incomplete-trace', `${file}: is incomplete (the recorder stopped before the end of the run): ${what}`, ExitCode.badTrace);
+  }
+}

@@ -5,7 +5,8 @@ export { TraceWriter, type ImportInfo, type RecordingStart, type RecordingEnd } 
 export { TraceReader, type TraceSummary, type DetailSummary, type DetailChunk } from './traceReader.js';
 export { PAGE_SIZE, type KeyframeInfo, type GlobalValue } from './keyframes.js';
 export type { ImportCall, MemoryWrite, OutputBytes, ParamType } from './inputLog.js';
-export { TraceFormatError, TraceVersionError } from './errors.js';
+export { IncompleteTraceError, TraceFormatError, TraceVersionError } from './errors.js';
+export { discardReplacement, replacementPath, replaceTrace } from './traceReplacement.js';
 export { fileKind, type FileKind } from './fileKind.js';
 export { WTRACE_VERSION } from './version.js';
 export { traceInfo, type TraceInfo } from './traceInfo.js';
