@@ -12,7 +12,7 @@ export class DetailNeededError extends WtraceError {
   constructor(file: string) {
     super(
       'detail-needed',
-      `${file}: recorded with --detail inputs; the timeline needs detail events: record it with \`wtrace record --detail full\``,
+      `${file}: recorded with --detail inputs; the timeline needs detail events: build them with \`wtrace index ${file}\` (or record with \`--detail full\`)`,
       ExitCode.badInput,
     );
   }

@@ -44,7 +44,7 @@ export class LogExhausted extends Error {
 /** A stubbed unknown import was called, as during the recording: the same trap. */
 export class StubbedImportCalled extends Error {
   constructor(readonly module: string, readonly field: string) {
-    super(`the program called ${module}.${field}, an import stubbed by --allow-unknown-imports`);
+    super(`the program called ${module}.${field}, an import that was stubbed by --allow-unknown-imports`);
   }
 }
 

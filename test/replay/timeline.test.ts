@@ -170,7 +170,7 @@ describe('Timeline refuses what it cannot answer', () => {
   it('an inputs-only trace, naming the option that records detail', () => {
     const trace = record('exit_code', ['0']);
     expect(() => Timeline.open(trace)).toThrow(DetailNeededError);
-    expect(() => Timeline.open(trace)).toThrow(/wtrace record --detail full/);
+    expect(() => Timeline.open(trace)).toThrow(/build them with `wtrace index .*` \(or record with `--detail full`\)/);
   });
 
   it('a flight-recorder trace (no history from time 0)', () => {

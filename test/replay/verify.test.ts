@@ -111,4 +111,20 @@ describe('wtrace replay --verify', () => {
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/t\.wtrace: its module bytes do not match their recorded hash/);
   });
+
+  it('reproduces a run that ended calling an import stubbed by --allow-unknown-imports', () => {
+    const wasm = path.join(tempDir(), 'calling.wasm');
+    // _start calls env.host_add(1, 2), which the recorder stubs with a trapping function.
+    fs.writeFileSync(wasm, buildModule({
+      types: [[[I32, I32], [I32]], [[], []]],
+      funcImports: [['env', 'host_add', 0]],
+      memories: [[0x00, ...uleb(1)]],
+      funcs: [{ type: 1, body: [0x41, 1, 0x41, 2, 0x10, 0, 0x1a] }],
+      exports: [['memory', 2, 0], ['_start', 0, 1]],
+    }));
+    const trace = record(['--allow-unknown-imports', wasm]);
+    const r = wtrace(['replay', '--verify', trace]);
+    expect(r.stdout).toMatch(/^reproduced: .*trap: .*env\.host_add/);
+    expect(r.status).toBe(0);
+  });
 });
