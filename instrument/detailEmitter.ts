@@ -13,6 +13,7 @@
 import { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
 import { EventKind, HEADER_SIZE, MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, storeKind, SYNC_SIZE, valueSize } from './detailEvents.js';
+import { emitLoopSnapshot, emitSnapshotLimit, type SnapshotSlots } from './snapshotEmitter.js';
 import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
 
 // Opcodes used by the emitted code.
@@ -36,6 +37,7 @@ const I32_GE_U = 0x4f;
 const I32_OR = 0x72;
 const I64_LE_U = 0x58;
 const I64_SHL = 0x86;
+const I64_OR = 0x84;
 const I64_EXTEND_I32_U = 0xad;
 const IF = 0x04;
 const ELSE = 0x05;
@@ -43,6 +45,11 @@ const END = 0x0b;
 const VOID = 0x40;
 const CALL = 0x10;
 const MEMORY_SIZE = 0x3f;
+
+/** A value the emitted code reads from a local (an i32 pc, an i64 time) instead of a constant. */
+export interface InLocal {
+  readonly local: number;
+}
 
 /** Value types as their binary bytes. */
 export const ValType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
@@ -80,6 +87,8 @@ export interface DetailSlots {
   /** The function's parameter and result types, each as its value-type bytes. */
   readonly params: readonly Uint8Array[];
   readonly results: readonly Uint8Array[];
+  /** Where this function takes locals snapshots (snapshotEmitter.ts); absent: nowhere. */
+  readonly snapshots?: Omit<SnapshotSlots, 'frameTimeLocal' | 'limitLocal'>;
 }
 
 /** Indices of a function's scratch locals (-1: not declared, the function does not need it). */
@@ -96,10 +105,12 @@ export interface ScratchLocals {
   readonly v128: number;
   /** One local per result, of the result's type (nullable for a non-nullable reference): results stashed at an exit. */
   readonly results: readonly number[];
-  /** i64: the frame's enter time (functions with exception handlers only). */
+  /** i64: the frame's enter time (functions with exception handlers or snapshots only). */
   readonly entry: number;
   /** i32: the frame's call depth `D` (functions with handlers, in modules that keep `D`). */
   readonly depth: number;
+  /** i64: `S - T`, what `c` must reach for a snapshot (functions with snapshot loops only; snapshotEmitter.ts). */
+  readonly snapshotLimit: number;
 }
 
 /** The scratch local for a value type (i32 values use `b`). */
@@ -129,9 +140,11 @@ export function scratchLocals(
   first: number,
   results: readonly Uint8Array[] = [],
   keepsDepth = false,
+  snapshots = false,
 ): { locals: ScratchLocals; decls: [number, Uint8Array][] } {
   const need = new Set<string>(['p']);
   const handlers = instructions.some((i) => i.name === 'catch' || i.name === 'catch_all' || (i.name === 'try_table' && (i.labels?.length ?? 0) > 0));
+  const entry = handlers || snapshots;
   const value = (type: number) => need.add(type === ValType.i32 ? 'b' : type === ValType.i64 ? 'i64' : type === ValType.f32 ? 'f32' : type === ValType.f64 ? 'f64' : 'v128');
   for (const ins of instructions) {
     const store = STORES.get(ins.code);
@@ -152,21 +165,23 @@ export function scratchLocals(
     ['p', ValType.i32], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
     ['i64', ValType.i64], ['f32', ValType.f32], ['f64', ValType.f64], ['v128', ValType.v128],
   ];
-  if (handlers) order.push(['entry', ValType.i64]);
+  if (entry) order.push(['entry', ValType.i64]);
   if (handlers && keepsDepth) order.push(['depth', ValType.i32]);
+  if (snapshots) order.push(['snapshotLimit', ValType.i64]);
   const locals: Record<string, number | number[]> = {};
   const decls: [number, Uint8Array][] = [];
   let next = first;
   for (const [name, type] of order) {
-    if (need.has(name) || name === 'entry' || name === 'depth') {
+    if (need.has(name) || name === 'entry' || name === 'depth' || name === 'snapshotLimit') {
       locals[name] = next++;
       decls.push([1, new Uint8Array([type])]);
     } else {
       locals[name] = -1;
     }
   }
-  if (!handlers) locals.entry = -1;
+  if (!entry) locals.entry = -1;
   if (!(handlers && keepsDepth)) locals.depth = -1;
+  if (!snapshots) locals.snapshotLimit = -1;
   locals.results = results.map((t) => {
     decls.push([1, t[0] === NON_NULLABLE_REF ? new Uint8Array([NULLABLE_REF, ...t.subarray(1)]) : t]);
     return next++;
@@ -236,21 +251,25 @@ export class DetailEmitter implements InstructionHooks {
   private readonly frames: { start: number; live: boolean }[] = [{ start: -1, live: true }];
   /** Start offsets of the blocks/loops (and -1: the function) that a `try_table` catch clause names. */
   private readonly catchTargets: Set<number>;
+  private readonly snapshots: SnapshotSlots | undefined;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly slots: DetailSlots,
-    private readonly out: ByteWriter,
+    readonly out: ByteWriter,
     instructions: readonly Instruction[] = [],
   ) {
     ({ p: this.p, a: this.a, b: this.b, x: this.x } = slots.scratch);
     this.catchTargets = tryTableTargets(instructions);
+    const { entry, snapshotLimit } = slots.scratch;
+    if (slots.snapshots && (entry < 0 || snapshotLimit < 0)) throw new Error(`function ${slots.funcIndex}: snapshots need the enter-time and limit locals`);
+    this.snapshots = slots.snapshots && { ...slots.snapshots, frameTimeLocal: entry, limitLocal: snapshotLimit };
   }
 
   /**
    * At entry (`c` is zero there, so `T` is the enter time): `D += 1` where the module keeps `D`,
-   * the frame's enter time and depth where it has handlers, and the `enter` event with the
-   * parameters read from their locals.
+   * the frame's enter time and depth where it has handlers or snapshots, the snapshot limit, and
+   * the `enter` event with the parameters read from their locals.
    */
   enter(firstPc: number): void {
     const { out, slots } = this;
@@ -261,6 +280,7 @@ export class DetailEmitter implements InstructionHooks {
       out.u8(GLOBAL_SET).u32(slots.depthGlobal);
     }
     if (entry >= 0) out.u8(GLOBAL_GET).u32(slots.timeGlobal).u8(LOCAL_SET).u32(entry);
+    if (this.snapshots) emitSnapshotLimit(out, this.snapshots);
     this.valuesEvent(EventKind.enter, firstPc, { pending: 0, dirty: false }, slots.params.map((type, local) => ({ type, local })));
   }
 
@@ -291,14 +311,28 @@ export class DetailEmitter implements InstructionHooks {
       case 'loop':
         this.frames.push({ start: ins.offset, live });
         if (live && this.catchTargets.has(ins.offset)) this.tryTableResume(ins.offset);
+        if (live && this.snapshots) emitLoopSnapshot(this.out, this.snapshots, ins);
         break;
       case 'catch':
       case 'catch_all':
         // Reached only by an exception (a try body falling into it jumps past the `end`).
-        if (this.frames[this.frames.length - 1].live) this.catchEvent(ins.offset);
+        if (this.frames[this.frames.length - 1].live) {
+          this.catchEvent(ins.offset);
+          if (this.snapshots) emitSnapshotLimit(this.out, this.snapshots); // the throw flushed `c`
+        }
         break;
       case 'delegate':
         this.frames.pop();
+        break;
+      case 'call':
+      case 'call_indirect':
+        // The callee moved `T`, and maybe `S`.
+        if (live && this.snapshots) emitSnapshotLimit(this.out, this.snapshots);
+        break;
+      case 'br_if':
+      case 'br_table':
+        // Staying after a branch that may leave the function: it flushed `c` into `T`.
+        if (live && this.snapshots && [ins.index, ...(ins.labels ?? [])].includes(this.frames.length - 1)) emitSnapshotLimit(this.out, this.snapshots);
         break;
       case 'end': {
         const frame = this.frames.pop()!;
@@ -418,6 +452,7 @@ export class DetailEmitter implements InstructionHooks {
     out.u8(IF).u8(VOID);
     this.catchEvent(pc);
     out.u8(END);
+    if (this.snapshots) emitSnapshotLimit(out, this.snapshots); // a throw (maybe caught in this frame) flushed `c`
   }
 
   /**
@@ -426,7 +461,6 @@ export class DetailEmitter implements InstructionHooks {
    * reference as one byte (1: not null).
    */
   private valuesEvent(kind: number, pc: number, time: InstructionTime, values: readonly { type: Uint8Array; local: number }[]): void {
-    const { out } = this;
     const valueBytes = values.reduce((n, v) => n + valueSize(v.type[0]), 0);
     const size = values.length + valueBytes;
     if (size > 0xffff) throw new Error(`function ${this.slots.funcIndex}: ${values.length} values do not fit an event`);
@@ -441,22 +475,30 @@ export class DetailEmitter implements InstructionHooks {
     this.constBytes(HEADER_SIZE, fixed);
     let at = HEADER_SIZE + 6 + values.length;
     for (const v of values) {
-      this.getP().get(v.local);
-      const t = v.type[0];
-      if (t === ValType.i32) this.i32Store(at);
-      else if (t === ValType.i64) out.u8(0x37);
-      else if (t === ValType.f32) this.op(0xbc).i32Store(at); // i32.reinterpret_f32
-      else if (t === ValType.f64) out.u8(0xbd).u8(0x37); // i64.reinterpret_f64
-      else if (t === ValType.v128) out.u8(0xfd).u32(0x0b);
-      else out.u8(0xd1).u8(0x45).u8(0x3a); // ref.is_null, i32.eqz (1: not null), i32.store8
-      if (t === ValType.i64 || t === ValType.f64 || t === ValType.v128 || !NUMERIC.has(t)) this.eventMemarg(at);
-      at += valueSize(t);
+      this.storeValue(v.local, v.type[0], at);
+      at += valueSize(v.type[0]);
     }
     this.commit(total);
   }
 
+  /**
+   * Stores `local` (value type `t`, its first byte) at `p + at` as an event value: numbers as
+   * raw bits (floats reinterpreted), v128 as 16 bytes, a reference as one byte (1: not null).
+   */
+  storeValue(local: number, t: number, at: number): void {
+    const { out } = this;
+    this.getP().get(local);
+    if (t === ValType.i32) this.i32Store(at);
+    else if (t === ValType.i64) out.u8(0x37);
+    else if (t === ValType.f32) this.op(0xbc).i32Store(at); // i32.reinterpret_f32
+    else if (t === ValType.f64) out.u8(0xbd).u8(0x37); // i64.reinterpret_f64
+    else if (t === ValType.v128) out.u8(0xfd).u32(0x0b);
+    else out.u8(0xd1).u8(0x45).u8(0x3a); // ref.is_null, i32.eqz (1: not null), i32.store8
+    if (t === ValType.i64 || t === ValType.f64 || t === ValType.v128 || !NUMERIC.has(t)) this.eventMemarg(at);
+  }
+
   /** Constant bytes at a static offset of the event, in i64/i32/i16/i8 stores. */
-  private constBytes(offset: number, data: Uint8Array): void {
+  constBytes(offset: number, data: Uint8Array): void {
     const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let i = 0;
     while (i < data.length) {
@@ -603,7 +645,7 @@ export class DetailEmitter implements InstructionHooks {
   }
 
   /** Room for an event of `size` bytes: the fast path up to `MAX_FIXED_EVENT_SIZE`, else `p = P; if (p + k > LIMIT) p = reserve(k)`. */
-  private reserveSized(size: number): void {
+  reserveSized(size: number): void {
     if (size + SYNC_SIZE <= MAX_FIXED_EVENT_SIZE) {
       this.reserveFixed();
       return;
@@ -624,16 +666,20 @@ export class DetailEmitter implements InstructionHooks {
   }
 
   /**
-   * `N` = the event's time; if `N - L` does not fit a u32 (or is negative), `p = sync(p)` first;
-   * then kind and pc in one i64 store at +0 and the delta `N - L` (u32) at +5 (overwriting the
+   * `N` = the event's time (`T + c + k`, or an i64 local); if `N - L` does not fit a u32 (or is
+   * negative), `p = sync(p)` first; then kind and pc (a constant, or an i32 local) in one i64 store at +0 and the delta `N - L` (u32) at +5 (overwriting the
    * first store's top bytes). `L = N` happens at the commit, so an event that is never committed
    * (a trap) leaves the stream consistent.
    */
-  private header(kind: number, pc: number, time: InstructionTime): void {
+  header(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
     const { out, slots } = this;
-    out.u8(GLOBAL_GET).u32(slots.timeGlobal);
-    if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
-    if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+    if ('local' in time) {
+      out.u8(LOCAL_GET).u32(time.local);
+    } else {
+      out.u8(GLOBAL_GET).u32(slots.timeGlobal);
+      if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
+      if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+    }
     out.u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
     out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
     out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
@@ -641,7 +687,9 @@ export class DetailEmitter implements InstructionHooks {
     this.getP();
     out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
     this.getP();
-    out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n)).u8(0x37);
+    if (typeof pc === 'number') out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n));
+    else out.u8(LOCAL_GET).u32(pc.local).u8(I64_EXTEND_I32_U).u8(I64_CONST).u8(8).u8(I64_SHL).u8(I64_CONST).s64(BigInt(kind)).u8(I64_OR);
+    out.u8(0x37);
     this.eventMemarg(0);
     this.getP();
     out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
@@ -650,7 +698,7 @@ export class DetailEmitter implements InstructionHooks {
   }
 
   /** `P = p + size; L = N`. */
-  private commit(size: number): void {
+  commit(size: number): void {
     this.getP().i32c(size).op(I32_ADD);
     this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
     this.commitTime();

@@ -10,8 +10,9 @@
  *
  * `pc` is the ORIGINAL module's byte offset (from `\0asm`) of the instruction that caused the
  * event; its time is the executed-instruction count up to and including that instruction (the
- * definition of docs/instrumentation.md, "Time"), stored as the delta from the time of the
- * previous event or time sync. The payload follows, by kind.
+ * definition of docs/instrumentation.md, "Time"; for `enter` and `snapshot`, the count before
+ * `pc` runs), stored as the delta from the time of the previous event or time sync. The payload
+ * follows, by kind.
  *
  * A time sync (kind 0, then the absolute u64 time; 9 bytes) sets the time the next delta counts
  * from. Every buffer the module flushes starts with one, so each decodes on its own; the module
@@ -36,10 +37,13 @@ export const EventKind = {
   enter: 11,
   exit: 12,
   catch: 13,
+  snapshot: 14,
 } as const;
 
 /** Bytes of the common header: kind, pc, time delta (u32). */
 export const HEADER_SIZE = 9;
+/** Bytes of a snapshot before its locals: header, function u32, frame enter time u64, size u32. */
+export const SNAPSHOT_FIXED_SIZE = HEADER_SIZE + 16;
 /** Bytes of a time sync: kind 0, absolute time (u64). */
 export const SYNC_SIZE = 9;
 /** Largest time delta an event header holds; a larger one (or a time going back) needs a sync first. */
@@ -184,6 +188,24 @@ export interface CatchEvent extends EventBase {
   readonly frameTime: bigint;
 }
 
+/**
+ * Every local of an activation at the start of a loop body (docs/instrumentation.md,
+ * "Snapshots"), where its operand stack is empty: with memory and globals, the whole state a
+ * re-execution of that activation can resume from. Like `enter`, `time` is the count BEFORE the
+ * instruction at `pc` (the loop's first body instruction) runs: the state at `time` has `pc` as
+ * the next instruction. Taken on entry to the loop or after a branch back to it, once the time
+ * has reached the module's next snapshot time.
+ */
+export interface SnapshotEvent extends EventBase {
+  readonly kind: 'snapshot';
+  /** Original function index of the activation. */
+  readonly func: number;
+  /** The `time` of the activation's `enter` event: which frame this is (as `CatchEvent.frameTime`). */
+  readonly frameTime: bigint;
+  /** Every local: the parameters in declared order, then the declared locals, typed as enter arguments. */
+  readonly locals: readonly DetailValue[];
+}
+
 export type DetailEvent =
   | StoreEvent
   | GrowEvent
@@ -193,7 +215,8 @@ export type DetailEvent =
   | GlobalSetEvent
   | EnterEvent
   | ExitEvent
-  | CatchEvent;
+  | CatchEvent
+  | SnapshotEvent;
 
 /** The stream is cut or holds an unknown kind; `offset` is where decoding failed. */
 export class DetailEventDecodeError extends Error {
@@ -215,14 +238,14 @@ export function valueSize(type: number): number {
 }
 
 /**
- * The values of an enter/exit event: `size` bytes at `at` holding n type bytes, then the n
- * values. n is where the type bytes read so far plus their values' sizes reach `size`.
+ * The values of an enter/exit/snapshot event: `size` bytes at `at` holding n type bytes, then
+ * the n values. n is where the type bytes read so far plus their values' sizes reach `size`.
  */
 function decodeValues(bytes: Uint8Array, view: DataView, at: number, size: number): DetailValue[] {
   let n = 0;
   let used = 0;
   while (used < size) used += 1 + valueSize(bytes[at + n++]);
-  if (used !== size) throw new DetailEventDecodeError('enter/exit values do not fill their size', at);
+  if (used !== size) throw new DetailEventDecodeError('event values do not fill their size', at);
   const out: DetailValue[] = [];
   let v = at + n;
   for (let i = 0; i < n; i++) {
@@ -315,6 +338,13 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
       need(HEADER_SIZE + 12);
       out.push({ kind: 'catch', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true) });
       at = p + 12;
+    } else if (kind === EventKind.snapshot) {
+      need(SNAPSHOT_FIXED_SIZE);
+      const size = u32(p + 12);
+      need(SNAPSHOT_FIXED_SIZE + size);
+      const locals = decodeValues(bytes, view, p + 16, size);
+      out.push({ kind: 'snapshot', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true), locals });
+      at = p + 16 + size;
     } else {
       throw new DetailEventDecodeError(`unknown event kind ${kind}`, start);
     }
@@ -368,6 +398,7 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
     else if (kind === EventKind.globalSet) at = p + 5 + 2 * bytes[p + 4];
     else if (kind === EventKind.enter || kind === EventKind.exit) at = p + 6 + view.getUint16(p + 4, true);
     else if (kind === EventKind.catch) at = p + 12;
+    else if (kind === EventKind.snapshot) at = p + 16 + view.getUint32(p + 12, true);
     else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
     n++;
   }

@@ -10,7 +10,8 @@
  *   in code, function exports, the start function, element segments and `ref.func` in constant
  *   expressions are renumbered. The `name` custom section, keyed by function index, is dropped;
  * - the defined functions `reserve(n) -> p` (the buffer's slow path) and `sync(p) -> p` (a time
- *   sync before an event whose time delta does not fit 32 bits);
+ *   sync before an event whose time delta does not fit 32 bits), then the snapshot writers
+ *   (snapshotWriters.ts) and their types;
  * - the event memory (index = number of original memories), exported as `__wtrace_events`;
  * - globals `T` (time, exported as `__wtrace_time`), `P` (the buffer's end, exported as
  *   `__wtrace_events_end`) and `LIMIT`; `D` (the call depth) if some function has a `try_table`;
@@ -18,6 +19,7 @@
  *   `N` (the time of the event being written);
  * - the export `__wtrace_flush` (the imported flush function, re-exported so that `drain` can
  *   reach the runtime that an instance was linked with);
+ * - unless snapshots are off: the global `S` (the next snapshot time; snapshotEmitter.ts);
  * - per function: the counter local and scratch locals.
  */
 import { UnsupportedWasmError } from '../src/errors.js';
@@ -31,6 +33,9 @@ import type { SectionSpan } from './moduleLayout.js';
 import type { ModulePositions } from './positions.js';
 import { emitCountedCode } from './timeCounter.js';
 import { CopyLog, type RewrittenModule } from './copyLog.js';
+import { planSnapshots, snapshotIntervalOf, type SnapshotOptions } from './snapshotPlan.js';
+import type { FunctionSignatures } from './snapshotStackHeight.js';
+import { SnapshotWriters } from './snapshotWriters.js';
 
 export const EVENTS_EXPORT = '__wtrace_events';
 /** `${GLOBAL_EXPORT_PREFIX}N` re-exports the program's global N (numeric globals only). */
@@ -58,14 +63,20 @@ interface FullLayout {
   types: { params: Uint8Array[]; results: Uint8Array[] }[];
   /** Type index of each defined function. */
   functionTypes: number[];
+  /** Type index of each imported function. */
+  importedFunctionTypes: number[];
   importedFunctions: number;
   memories: { memory64: boolean }[];
   globalTypes: number[];
   definedFunctionCount: number;
 }
 
-/** Rewrites `wasm` (decoded into `positions`) for detail mode `full`. */
-export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string): RewrittenModule {
+/**
+ * Rewrites `wasm` (decoded into `positions`) for detail mode `full`. Throws `RangeError` for a
+ * bad `snapshotInterval`.
+ */
+export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, source: string, options: SnapshotOptions = {}): RewrittenModule {
+  const interval = snapshotIntervalOf(options.snapshotInterval);
   const { layout } = positions;
   const taken = [...layout.exportNames].filter(
     (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
@@ -98,16 +109,36 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   // `L`: the time of the last committed event or sync; `N`: the time of the event being written.
   const lastTimeGlobal = timeGlobal + (hasTryTable ? 4 : 3);
   const eventTimeGlobal = lastTimeGlobal + 1;
+  const nextSnapshotGlobal = interval === null ? -1 : eventTimeGlobal + 1; // `S`
   const syncFunc = reserveFunc + 1;
   const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
+
+  // Snapshots: the loops of each function that take them, and one writer per distinct list of
+  // local types (functions after `sync`, types after flush's).
+  const signatures = signaturesOf(full);
+  const typeOf = (funcIndex: number) => full.types[full.functionTypes[funcIndex - full.importedFunctions]];
+  const writers = new SnapshotWriters(syncFunc + 1, flushType + 1);
+  const snapshotSites = positions.functions.map((fn) => {
+    const type = typeOf(fn.funcIndex);
+    const plan = interval === null ? undefined : planSnapshots(wasm, fn, type.params, signatures, type.results.length);
+    return plan && { loops: plan.loops, localCount: plan.localTypes.length, writer: writers.writerFor(plan.localTypes) };
+  });
 
   const sections = new Map<number, Uint8Array>();
   const vec = (id: number, extra: (w: ByteWriter) => number, rewrite?: (r: ByteReader, w: ByteWriter, i: number) => void) => {
     sections.set(id, rewriteVector(wasm, find(id), extra, rewrite));
   };
-  vec(S.type, (w) => (w.bytes(new Uint8Array([0x60, 1, ValType.i32, 1, ValType.i32])), 1));
+  vec(S.type, (w) => {
+    w.bytes(new Uint8Array([0x60, 1, ValType.i32, 1, ValType.i32])); // flush, reserve, sync
+    for (const t of writers.typeEntries()) w.bytes(t);
+    return 1 + writers.count;
+  });
   vec(S.import, (w) => (w.name(RUNTIME_MODULE).name(FLUSH_IMPORT).u8(0).u32(flushType), 1));
-  vec(S.function, (w) => (w.u32(flushType).u32(flushType), 2)); // reserve, sync
+  vec(S.function, (w) => {
+    w.u32(flushType).u32(flushType); // reserve, sync
+    for (let k = 0; k < writers.count; k++) w.u32(writers.firstType + k);
+    return 2 + writers.count;
+  });
   vec(S.memory, (w) => (w.u8(0).u32(EVENT_MEMORY_PAGES), 1));
   vec(S.global, (w) => {
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // T
@@ -117,7 +148,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     if (depthGlobal >= 0) w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // D
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // L
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // N
-    return depthGlobal >= 0 ? 6 : 5;
+    if (interval !== null) w.u8(ValType.i64).u8(1).u8(0x42).s64(interval).u8(0x0b); // S: the first snapshot once the time reaches the interval
+    return (depthGlobal >= 0 ? 6 : 5) + (interval === null ? 0 : 1);
   }, (r, w) => {
     copyValType(r, w);
     w.u8(r.u8());
@@ -154,28 +186,31 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
 
   const slots = { timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, reserveFunc, syncFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
   const copies = new CopyLog();
-  const code = new ByteWriter().u32(positions.functions.length + 2);
-  for (const fn of positions.functions) {
+  const code = new ByteWriter().u32(positions.functions.length + 2 + writers.count);
+  positions.functions.forEach((fn, i) => {
     const { body } = fn;
     const head = new ByteReader(wasm, body.start, body.codeStart);
     const groups = head.u32();
     const local = body.paramCount + body.localCount;
-    const type = full.types[full.functionTypes[fn.funcIndex - full.importedFunctions]];
-    const scratch = scratchLocals(fn.instructions, full.globalTypes, local + 1, type.results, depthGlobal >= 0);
+    const type = typeOf(fn.funcIndex);
+    const site = snapshotSites[i];
+    const snapshots = site && { ...site, funcIndex: fn.funcIndex, nextGlobal: nextSnapshotGlobal, timeGlobal, counterLocal: local };
+    const scratch = scratchLocals(fn.instructions, full.globalTypes, local + 1, type.results, depthGlobal >= 0, site !== undefined);
     const w = new ByteWriter();
     w.u32(groups + 1 + scratch.decls.length).bytes(wasm.subarray(head.offset, body.codeStart)).u8(1).u8(ValType.i64);
     for (const [n, t] of scratch.decls) w.u32(n).bytes(t);
-    const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals, params: type.params, results: type.results };
+    const detail: DetailSlots = { ...slots, funcIndex: fn.funcIndex, local, scratch: scratch.locals, params: type.params, results: type.results, snapshots };
     const observer = copies.startFunction(w.length);
     const emitter = new DetailEmitter(wasm, detail, w, fn.instructions);
     emitter.enter(fn.instructions[0].offset);
     emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter, observer);
     code.u32(w.length).bytes(w.toBytes());
-  }
+  });
   const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, lastTimeGlobal, eventMemory });
   code.u32(reserve.length).bytes(reserve);
   const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, eventMemory });
   code.u32(sync.length).bytes(sync);
+  if (interval !== null) for (const b of writers.bodies(wasm, slots, nextSnapshotGlobal, interval)) code.u32(b.length).bytes(b);
   sections.set(S.code, code.toBytes());
 
   // Write: replaced sections in place, new ones at their place in the order, `name` dropped.
@@ -203,6 +238,23 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   }
   emitPendingBefore(END_OF_MODULE);
   return { bytes: out.toBytes(), copies: copies.functions, addedImports: 1 };
+}
+
+/** What the snapshot height analysis needs: every type's arities and every function's type. */
+function signaturesOf(full: FullLayout): FunctionSignatures {
+  return {
+    types: full.types.map((t) => ({ params: t.params.length, results: t.results.length })),
+    functionTypes: [...full.importedFunctionTypes, ...full.functionTypes],
+  };
+}
+
+/**
+ * The signatures of `wasm`'s types and functions as detail `full` reads them (for tests of the
+ * height analysis, `snapshotStackHeight.ts`). Throws `WasmDecodeError` on a malformed module.
+ */
+export function functionSignatures(wasm: Uint8Array, positions: ModulePositions): FunctionSignatures {
+  const find = (id: number) => positions.layout.sections.find((s) => s.id === id);
+  return signaturesOf(readFullLayout(wasm, find));
 }
 
 function customName(wasm: Uint8Array, s: SectionSpan): string | undefined {
@@ -318,7 +370,7 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
     if (typeSection!.u8() !== 0x60) throw new WasmDecodeError('type is not a plain function type (GC types are unsupported)', at);
     types.push({ params: valTypes(typeSection!), results: valTypes(typeSection!) });
   }
-  let importedFunctions = 0;
+  const importedFunctionTypes: number[] = [];
   const memories: { memory64: boolean }[] = [];
   const globalTypes: number[] = [];
   const sink = new ByteWriter();
@@ -336,8 +388,7 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
       imports.name();
       const kind = imports.u8();
       if (kind === 0) {
-        imports.u32();
-        importedFunctions++;
+        importedFunctionTypes.push(imports.u32());
       } else if (kind === 1) {
         copyValType(imports, sink);
         limitsFlags(imports);
@@ -367,7 +418,10 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
   const funcs = reader(S.function);
   const functionTypes: number[] = [];
   if (funcs) for (let i = 0, n = funcs.u32(); i < n; i++) functionTypes.push(funcs.u32());
-  return { typeCount, types, functionTypes, importedFunctions, memories, globalTypes, definedFunctionCount: functionTypes.length };
+  return {
+    typeCount, types, functionTypes, importedFunctionTypes, importedFunctions: importedFunctionTypes.length, memories, globalTypes,
+    definedFunctionCount: functionTypes.length,
+  };
 }
 
 /**

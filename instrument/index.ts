@@ -6,6 +6,7 @@
 import { addInstructionCounter, TIME_EXPORT } from './countInstructions.js';
 import { runtimeImports, type EventSink } from './detailRuntime.js';
 import { addDetailEvents } from './fullModule.js';
+import type { SnapshotOptions } from './snapshotPlan.js';
 import { pcMapFor, type PcMap } from './pcMap.js';
 import { decodePositions, type ModulePositions } from './positions.js';
 
@@ -14,14 +15,15 @@ export { TIME_EXPORT } from './countInstructions.js';
 export { drain, runtimeImports, type EventSink } from './detailRuntime.js';
 export {
   countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
-  type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent,
+  type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent, type SnapshotEvent,
 } from './detailEvents.js';
+export { DEFAULT_SNAPSHOT_INTERVAL, type SnapshotOptions } from './snapshotPlan.js';
 export { EVENTS_END_EXPORT, EVENTS_EXPORT, GLOBAL_EXPORT_PREFIX } from './fullModule.js';
 
 /** How much the instrumented module reports. */
 export type DetailLevel = 'full' | 'inputs';
 
-export interface InstrumentOptions {
+export interface InstrumentOptions extends SnapshotOptions {
   /**
    * `inputs` (default): only the executed-instruction count, exported as the i64 global
    * `__wtrace_time`. `full`: the same count plus detail events (stores, memory.grow/fill/copy/
@@ -69,7 +71,7 @@ export async function instrument(wasm: Uint8Array, options: InstrumentOptions = 
   const detail = options.detail ?? 'inputs';
   const source = options.source ?? 'module';
   const positions = decodePositions(wasm, source);
-  const rewritten = detail === 'full' ? addDetailEvents(wasm, positions, source) : addInstructionCounter(wasm, positions, source);
+  const rewritten = detail === 'full' ? addDetailEvents(wasm, positions, source, options) : addInstructionCounter(wasm, positions, source);
   let pcMap: PcMap | undefined;
   return {
     bytes: rewritten.bytes,

@@ -9,7 +9,7 @@ import { ReplayDivergenceError } from '../../src/errors.js';
 import { ModuleCode, run, TrapError } from '../interp/index.js';
 import type { ActivationState, Value } from '../interp/types.js';
 import type { Frame, Timeline } from '../timeline/index.js';
-import type { StateCursor } from '../timeline/index.js';
+import type { SnapshotPoint, StateCursor } from '../timeline/index.js';
 import { TimelineHost } from './timelineHost.js';
 import { valueFromBytes } from './values.js';
 
@@ -103,14 +103,33 @@ export class Activations {
 
   /** A fresh state of `frame` at the latest checkpoint at or before `t` (its entry if none). */
   private startFor(frame: Frame, t: bigint): ActivationState {
+    let best: ActivationState | null = null;
     const list = this.checkpoints.get(frame.entryTime);
     if (list !== undefined) {
       this.checkpoints.delete(frame.entryTime);
       this.checkpoints.set(frame.entryTime, list);
-      for (let i = list.length - 1; i >= 0; i--) if (list[i].time <= t) return clone(list[i]);
+      for (let i = list.length - 1; i >= 0 && best === null; i--) if (list[i].time <= t) best = list[i];
     }
+    const snapshot = this.timeline.snapshotBefore(frame.entryTime, t);
+    if (snapshot !== null && (best === null || snapshot.time > best.time)) {
+      const state = this.fromSnapshot(frame, snapshot);
+      if (state !== null) return state;
+    }
+    if (best !== null) return clone(best);
     if (frame.args === null) throw new ReplayDivergenceError(`the trace's enter events carry no arguments (recorded by an older wtrace), so function ${frame.funcIndex}'s locals cannot be rebuilt`);
     return this.code.entryState(frame.funcIndex, frame.args as Value[], frame.entryTime);
+  }
+
+  /**
+   * The state a `snapshot` event gives: its locals, an empty operand stack (the recorder logs
+   * only where the stack is empty) and the labels open at its pc (static in Wasm). Null when the
+   * snapshot does not fit the function (then the engine re-executes from elsewhere).
+   */
+  private fromSnapshot(frame: Frame, s: SnapshotPoint): ActivationState | null {
+    if (s.func !== frame.funcIndex) return null;
+    const at = this.code.typesAt(frame.funcIndex, s.pc);
+    if (at.stack.length !== 0) return null;
+    return { funcIndex: frame.funcIndex, time: s.time, pc: s.pc, locals: [...(s.locals as Value[])], stack: [], labels: [...at.labels] };
   }
 
   private keep(frame: Frame, state: ActivationState): void {

@@ -5,4 +5,5 @@
 export { Timeline } from './timeline.js';
 export { DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './errors.js';
 export type { StateCursor } from './stateCursor.js';
+export type { SnapshotPoint } from './timelineIndex.js';
 export type { ActivationEnd, CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './types.js';

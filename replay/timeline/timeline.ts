@@ -12,7 +12,7 @@ import { framesOf, stepStack, valuesOf } from './callStack.js';
 import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
-import { buildIndex, type TimelineIndex } from './timelineIndex.js';
+import { buildIndex, type SnapshotPoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
@@ -157,6 +157,24 @@ export class Timeline {
     const call = this.index.calls[n];
     if (call === undefined) throw new TimeOutOfRangeError(`import call ${n} does not exist: the log has ${this.index.calls.length} (0..${this.index.calls.length - 1})`);
     return call;
+  }
+
+  /**
+   * The latest `snapshot` (locals logged at a loop body's start) of the activation entered at
+   * `entryTime`, at or before `t`; null if none (traces recorded before snapshots existed, or an
+   * activation that never reached a snapshot point).
+   */
+  snapshotBefore(entryTime: bigint, t: bigint): SnapshotPoint | null {
+    const list = this.index.snapshots.get(entryTime);
+    if (list === undefined) return null;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].time <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo - 1] ?? null;
   }
 
   /** The import calls of the log in order (with times, results, host writes and output). */

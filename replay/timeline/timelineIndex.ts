@@ -15,7 +15,7 @@ import { readDataSegments } from './dataSegments.js';
 import { DetailNeededError, TimelineCoverageError } from './errors.js';
 import { readGlobals, type GlobalDecl } from './globalTypes.js';
 import { MemoryImage } from './memoryState.js';
-import type { Frame, ImportCallRecord } from './types.js';
+import type { EventValue, Frame, ImportCallRecord } from './types.js';
 
 /** A keyframe and the time whose state it holds (effects of every instruction up to it). */
 export interface KeyframePoint {
@@ -39,6 +39,16 @@ export interface TimelineIndex {
   readonly firstSet: ReadonlyMap<number, { readonly time: bigint; readonly oldBytes: Uint8Array }>;
   /** Intermediate keyframes that matched no chunk boundary and are not used. */
   readonly unusedKeyframes: number;
+  /** `snapshot` events (locals at a loop body's start) by the enter time of their activation, in time order. */
+  readonly snapshots: ReadonlyMap<bigint, readonly SnapshotPoint[]>;
+}
+
+/** Locals of one activation at one time, as a `snapshot` event logged them (docs/instrumentation.md). */
+export interface SnapshotPoint {
+  readonly time: bigint;
+  readonly pc: number;
+  readonly func: number;
+  readonly locals: readonly EventValue[];
 }
 
 /** Builds the index; throws `DetailNeededError` or `TimelineCoverageError` for traces it cannot serve. */
@@ -82,6 +92,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   let stack: Frame | null = null;
   const globals = new Map<number, Uint8Array>();
   const firstSet = new Map<number, { time: bigint; oldBytes: Uint8Array }>();
+  const snapshots = new Map<bigint, SnapshotPoint[]>();
   let prevEnd = 0n;
   let skip = 0;
   let lastEventTime = 0n;
@@ -123,6 +134,11 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
       } else if (e.kind === 'globalSet') {
         if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
         globals.set(e.global, e.newBytes);
+      } else if (e.kind === 'snapshot') {
+        const point: SnapshotPoint = { time: e.time, pc: e.pc, func: e.func, locals: e.locals };
+        const list = snapshots.get(e.frameTime);
+        if (list === undefined) snapshots.set(e.frameTime, [point]);
+        else list.push(point);
       }
     }
     lastEventTime = events.at(-1)!.time;
@@ -144,7 +160,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   return {
     end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callsByPage,
     chunks: new ChunkStore(reader, summaries), keyframes: points, finalStack: stack, firstSet,
-    unusedKeyframes: unmatched,
+    unusedKeyframes: unmatched, snapshots,
   };
 }
 

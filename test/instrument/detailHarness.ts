@@ -53,7 +53,7 @@ export async function runWasi(wasm: Uint8Array, c: WasiCase, mode: 'plain' | 'fu
     const memoryBytes = () => new Uint8Array((instance!.exports.memory as WebAssembly.Memory).buffer);
     const sink = (chunk: Uint8Array) => {
       eventBytes += chunk.length;
-      for (const e of decodeDetailEvents(chunk)) events.push(e);
+      for (const e of decodeDetailEvents(chunk.slice())) events.push(e); // the chunk is a view into the event memory: copy it, the events are views of it
     };
     // Wrap the WASI imports: every byte they change in memory is a host write.
     const wasiImports = wasi.getImportObject() as Record<string, Record<string, (...a: unknown[]) => unknown>>;
@@ -210,15 +210,18 @@ const KIND_OF: Record<string, (name: string) => boolean> = {
   globalSet: (n) => n === 'global.set',
   exit: (n) => ['return', 'end', 'br', 'br_if', 'br_table', 'return_call', 'return_call_indirect'].includes(n),
   catch: (n) => ['catch', 'catch_all', 'end', 'loop'].includes(n),
+  snapshot: () => true, // any instruction, but right after a `loop` (checked below)
 };
 
-/** Every event's pc names an instruction of the right kind (enter: the function's first instruction). */
+/** Every event's pc names an instruction of the right kind (enter: the function's first instruction; snapshot: a loop body's first). */
 export function pcProblems(events: readonly DetailEvent[], positions: ModulePositions): string[] {
   const byOffset = new Map<number, { name: string; func: number }>();
   const firstOf = new Map<number, number>();
+  const loopBodies = new Set<number>();
   for (const fn of positions.functions) {
     firstOf.set(fn.funcIndex, fn.instructions[0].offset);
     for (const ins of fn.instructions) byOffset.set(ins.offset, { name: ins.name, func: fn.funcIndex });
+    for (const ins of fn.instructions) if (ins.name === 'loop') loopBodies.add(ins.end);
   }
   const problems: string[] = [];
   for (const e of events) {
@@ -228,15 +231,16 @@ export function pcProblems(events: readonly DetailEvent[], positions: ModulePosi
     }
     const ins = byOffset.get(e.pc);
     if (!ins || !KIND_OF[e.kind](ins.name)) problems.push(`${e.kind} at pc ${e.pc}: instruction ${ins?.name ?? 'none'}`);
-    else if ((e.kind === 'exit' || e.kind === 'catch') && ins.func !== e.func) problems.push(`${e.kind} of ${e.func} at pc ${e.pc} in function ${ins.func}`);
+    else if ((e.kind === 'exit' || e.kind === 'catch' || e.kind === 'snapshot') && ins.func !== e.func) problems.push(`${e.kind} of ${e.func} at pc ${e.pc} in function ${ins.func}`);
+    else if (e.kind === 'snapshot' && !loopBodies.has(e.pc)) problems.push(`snapshot at pc ${e.pc}: not the start of a loop body`);
   }
   return problems;
 }
 
 /**
  * Times never decrease; enter/exit nest (a trap may leave frames open); a `catch` names a live
- * frame by its enter time and unwinds the frames above it (docs/instrumentation.md, "Exceptions").
- * Returns problems, the max depth, the frames left open and how many frames catches unwound.
+ * frame by its enter time and unwinds the frames above it (docs/instrumentation.md, "Exceptions");
+ * a `snapshot` names the running frame. Returns problems, the max depth, the frames left open and how many frames catches unwound.
  */
 export function orderProblems(events: readonly DetailEvent[]): { problems: string[]; maxDepth: number; open: number; unwound: number } {
   const problems: string[] = [];
@@ -262,6 +266,9 @@ export function orderProblems(events: readonly DetailEvent[]): { problems: strin
       }
       const top = stack[stack.length - 1];
       if (top?.time !== e.frameTime || top.func !== e.func) problems.push(`event ${i}: catch by ${e.func}@${e.frameTime}, but ${top?.func}@${top?.time} is running`);
+    } else if (e.kind === 'snapshot') {
+      const top = stack[stack.length - 1];
+      if (top?.time !== e.frameTime || top.func !== e.func) problems.push(`event ${i}: snapshot of ${e.func}@${e.frameTime}, but ${top?.func}@${top?.time} is running`);
     } else if (stack.length === 0) {
       problems.push(`event ${i} (${e.kind}) outside any function`);
     }
