@@ -34,6 +34,8 @@ export class Activations {
     private readonly timeline: Timeline,
     readonly code: ModuleCode,
     private readonly resultTypes: (funcIndex: number) => readonly string[],
+    /** Start from the recording's `snapshot` events where they help (false: only entries and own checkpoints). */
+    private readonly useSnapshots = true,
   ) {
     this.initialGlobals = timeline.globalsFrom(new Map()).map((g) => (g.bytes === null ? null : valueFromBytes(g.type, g.bytes)));
   }
@@ -110,7 +112,7 @@ export class Activations {
       this.checkpoints.set(frame.entryTime, list);
       for (let i = list.length - 1; i >= 0 && best === null; i--) if (list[i].time <= t) best = list[i];
     }
-    const snapshot = this.timeline.snapshotBefore(frame.entryTime, t);
+    const snapshot = this.useSnapshots ? this.timeline.snapshotBefore(frame.entryTime, t) : null;
     if (snapshot !== null && (best === null || snapshot.time > best.time)) {
       const state = this.fromSnapshot(frame, snapshot);
       if (state !== null) return state;

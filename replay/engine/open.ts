@@ -25,6 +25,11 @@ export interface OpenOptions {
   readonly onIndexProgress?: (done: bigint, total: bigint | null) => void;
   /** Stack of the worker threads that re-execute the program, in MiB. */
   readonly stackSizeMb?: number;
+  /**
+   * Whether re-execution may start from the recording's locals snapshots (default true). False
+   * re-executes every activation from its entry: slower, and the independent check the tests use.
+   */
+  readonly snapshots?: boolean;
 }
 
 /** Opens `file` for replay, stopped at time 0 (before the program's first instruction). */
@@ -37,7 +42,7 @@ export async function openReplay(file: string, options: OpenOptions = {}): Promi
     const module = new ReplayModule(bytes, info.moduleName ?? path.basename(timeline.moduleFileName), lines);
     const code = ModuleCode.from(bytes);
     const types = functionResultTypes(bytes);
-    const activations = new Activations(timeline, code, (f) => types[f] ?? []);
+    const activations = new Activations(timeline, code, (f) => types[f] ?? [], options.snapshots ?? true);
     const positions = new Positions(timeline, activations);
     const breakpoints = new BreakpointSet(module, probeHitFinder(file, timeline, module, options.stackSizeMb));
     const motions = new Motions(timeline, activations, positions, module, breakpoints);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReplay, type Replay } from '../../replay/index.js';
 import { probeHits } from '../../replay/probe/index.js';
 import type { FrameView, StopEvent } from '../../replay/engine/types.js';
-import { TimeOutOfRangeError } from '../../replay/timeline/index.js';
+import { Timeline, TimeOutOfRangeError } from '../../replay/timeline/index.js';
 import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
 
 function record(name: string, args: string[] = [], detail = 'full'): string {
@@ -301,6 +301,29 @@ describe('stepping by line and by instruction, both directions', () => {
     r.seek(r.end - 1n);
     expect(r.stepInstruction('forward')).toMatchObject({ kind: 'complete', exitCode: 0 });
   });
+});
+
+describe('locals snapshots', () => {
+  it('rebuild the same frames as re-executing every activation from its entry', async () => {
+    const trace = record('recursion', ['20']);
+    const fast = await openReplay(trace);
+    const slow = await openReplay(trace, { snapshots: false });
+    const timeline = Timeline.open(trace);
+    try {
+      let usedSnapshots = 0;
+      for (const t of fc.sample(fc.bigInt({ min: 0n, max: fast.end }), { numRuns: 6, seed: 5 })) {
+        fast.seek(t);
+        slow.seek(t);
+        expect(snapshot(fast), `time ${t}`).toEqual(snapshot(slow));
+        if (fast.frames().some((f) => timeline.snapshotBefore(f.entryTime, t) !== null)) usedSnapshots++;
+      }
+      expect(usedSnapshots).toBeGreaterThan(3);
+    } finally {
+      fast.close();
+      slow.close();
+      timeline.close();
+    }
+  }, 120_000);
 });
 
 describe('how a recording ends', () => {
