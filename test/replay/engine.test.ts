@@ -311,7 +311,8 @@ describe('locals snapshots', () => {
     const timeline = Timeline.open(trace);
     try {
       let usedSnapshots = 0;
-      for (const t of fc.sample(fc.bigInt({ min: 0n, max: fast.end }), { numRuns: 6, seed: 5 })) {
+      // Spread over the run (fast-check's bigints favour small values, before any snapshot).
+      for (const t of [13, 31, 47, 62, 79, 97].map((p) => (fast.end * BigInt(p)) / 100n)) {
         fast.seek(t);
         slow.seek(t);
         expect(snapshot(fast), `time ${t}`).toEqual(snapshot(slow));
