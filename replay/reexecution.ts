@@ -136,10 +136,15 @@ function run(instance: WebAssembly.Instance, invoke: string | null, names: Reado
 const describeCall = (c: LoggedCallView | null) =>
   c === null ? 'no more import calls' : `${c.name}(${c.args.join(', ')})${c.time === null ? '' : ` at time ${c.time}`}`;
 
-function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>, pcs: PcMap): Divergence {
+/**
+ * The divergence at a call that did not match the log, located in the ORIGINAL module: V8's
+ * function index and offset of the caller are mapped back through `pcs` (instrumenting may add
+ * functions). Shared by verify, probe runs and index builds.
+ */
+export function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>, pcs: PcMap): Divergence {
   // The first wasm frame under the import is the caller; its offset is the call instruction.
   const frame = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/.exec(e.stackText);
-  const functionIndex = frame ? Number(frame[1]) : null;
+  const functionIndex = frame ? pcs.originalFunction(Number(frame[1])) : null;
   return {
     callIndex: e.callIndex,
     time: e.time,

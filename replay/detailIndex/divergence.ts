@@ -5,26 +5,10 @@
  * the trace knows it). The run is instrumented for full detail, so V8's function indices and
  * offsets are mapped back to the original module's.
  */
-import type { PcMap } from '../../instrument/index.js';
 import type { RecordingEnd, TraceSummary } from '../../src/trace/index.js';
-import type { LogMismatch, LoggedCallView } from '../../src/wasi/index.js';
 import type { Divergence, RunEnd } from '../verify.js';
 
-/** The divergence at a call that did not match the log. */
-export function mismatchDivergence(e: LogMismatch, names: ReadonlyMap<number, string>, pcs: PcMap): Divergence {
-  // The first wasm frame under the import is the caller; its offset is the call instruction.
-  const frame = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/.exec(e.stackText);
-  const functionIndex = frame ? pcs.originalFunction(Number(frame[1])) : null;
-  return {
-    callIndex: e.callIndex,
-    time: e.time,
-    functionIndex,
-    functionName: functionIndex === null ? null : (names.get(functionIndex) ?? null),
-    pc: frame ? pcs.originalPc(parseInt(frame[2], 16)) : null,
-    expected: describeCall(e.expected),
-    actual: describeCall(e.actual),
-  };
-}
+export { mismatchDivergence } from '../reexecution.js';
 
 /** Compares how the runs ended; null when alike. `end` is the re-execution's, as a recording writes it. */
 export function endDivergence(summary: TraceSummary, end: RunEnd, instructions: bigint, replayed: number, recorded: number): Divergence | null {
@@ -55,9 +39,6 @@ export function describeDivergence(d: Divergence): string {
   const at = d.callIndex === null ? `at the end of the run${time}` : `at import call ${d.callIndex}${time}${where}`;
   return `${at}: recorded ${d.expected}, replayed ${d.actual}`;
 }
-
-const describeCall = (c: LoggedCallView | null) =>
-  c === null ? 'no more import calls' : `${c.name}(${c.args.join(', ')})${c.time === null ? '' : ` at time ${c.time}`}`;
 
 function describeEnd(end: RunEnd): string {
   if (end.kind === 'exit') return `exit code ${end.exitCode}`;
