@@ -13,6 +13,7 @@ import {
 } from '../../instrument/index.js';
 import { functionSignatures } from '../../instrument/fullModule.js';
 import { emptyStackLoops } from '../../instrument/snapshotStackHeight.js';
+import { runReference } from './referenceCounter.js';
 import { runStepping, type SteppingRun } from './snapshotReference.js';
 import { assemble, haveWat2wasm } from './wat.js';
 
@@ -215,6 +216,15 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('locals snapshots at loop body
       }
     });
   }
+
+  it('the stepping reference counts as the reference counter of time.test.ts does (its i32 programs)', async () => {
+    const { positions } = await instrument(wasm);
+    for (const [name, arg] of CALLS.filter(([n]) => ['nested', 'calls', 'rec', 'table', 'blockResult'].includes(n))) {
+      const ours = runStepping(wasm, positions, funcIndex(name), [{ type: 'i32', value: arg }]);
+      const theirs = runReference(wasm, positions, funcIndex(name), [arg], { memory: new Uint8Array(65536) });
+      expect([ours.count, ours.importCalls]).toEqual([theirs.count, theirs.importCalls.map((c) => c.count)]);
+    }
+  });
 
   it('never snapshots loops with values below them or with parameters (and the reference sees those values)', async () => {
     for (const [name, arg] of [['below', 5], ['param', 5]] as const) {
