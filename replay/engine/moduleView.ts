@@ -3,6 +3,7 @@
  * source positions, and a disassembly in wasm-objdump's words.
  */
 import { decodePositions, type FunctionPositions, type Instruction } from '../../instrument/index.js';
+import { ByteReader } from '../../src/wasm/byteReader.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { SourceLines } from './sourceLines.js';
 import type { ModuleView, SourceLocation } from './types.js';
@@ -89,24 +90,13 @@ export class ReplayModule implements ModuleView {
   }
 }
 
-/** The immediate of an `i32/i64/f32/f64.const` as wasm-objdump prints it (floats: their value). */
+/** The immediate of an `i32/i64/f32/f64.const` as wasm-objdump prints it: i32 unsigned, i64 signed, floats as values. */
 function constantOf(bytes: Uint8Array, i: Instruction): string {
-  const at = i.offset + 1;
+  const r = new ByteReader(bytes, i.offset + 1, i.end);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (i.name === 'f32.const') return String(view.getFloat32(at, true));
-  if (i.name === 'f64.const') return String(view.getFloat64(at, true));
-  let result = 0n;
-  let shift = 0n;
-  let byte = 0;
-  let p = at;
-  do {
-    byte = bytes[p++];
-    result |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-  } while (byte & 0x80 && p < i.end);
-  if (byte & 0x40) result -= 1n << shift;
-  // As wasm-objdump prints them: i32 unsigned, i64 signed.
-  return String(i.name === 'i32.const' ? BigInt.asUintN(32, result) : BigInt.asIntN(64, result));
+  if (i.name === 'f32.const') return String(view.getFloat32(i.offset + 1, true));
+  if (i.name === 'f64.const') return String(view.getFloat64(i.offset + 1, true));
+  return i.name === 'i32.const' ? String(r.s32() >>> 0) : String(r.s64());
 }
 
 function lowerBound(list: readonly Instruction[], pc: number): number {

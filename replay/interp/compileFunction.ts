@@ -9,7 +9,6 @@
 import { ByteReader } from '../../src/wasm/byteReader.js';
 import { CHECKPOINT_EVERY, Kind, KIND_NAMES, type CompiledFunction, type Ctl, type TypesAt, type WalkCheckpoint } from './compiledCode.js';
 import { UnsupportedInstructionError } from './errors.js';
-import { readS32, readS64 } from './leb.js';
 import type { BodyDecl, DecodedModule } from './moduleDecoder.js';
 import { BR_IF_RETURN, BR_RETURN, END_FUNC, FC, LOCAL_GET32, LOCAL_SET32, LOCAL_TEE32, mnemonic, NUMERIC } from './opcodes.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, isSupportedType, UNKNOWN, type FuncType } from './valueTypes.js';
@@ -372,9 +371,9 @@ class Walk {
       }
       case 0x3f: this.memoryIndex(op); this.push(I32); return this.emit(op);
       case 0x40: this.memoryIndex(op); this.pop(); this.push(I32); return this.emit(op);
-      case 0x41: this.push(I32); return this.emit(op, readS32(r));
+      case 0x41: this.push(I32); return this.emit(op, r.s32());
       case 0x42: {
-        const v = readS64(r);
+        const v = r.s64();
         this.push(I64);
         return this.emit(op, Number(v & 0xffffffffn) | 0, Number(BigInt.asIntN(32, v >> 32n)));
       }

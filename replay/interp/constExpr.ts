@@ -7,7 +7,6 @@
 import { ByteReader } from '../../src/wasm/byteReader.js';
 import { UnsupportedInstructionError } from './errors.js';
 import type { Value } from './types.js';
-import { readS32, readS64 } from './leb.js';
 
 /** One operation of a constant expression. */
 export type ConstOp =
@@ -33,8 +32,8 @@ export function readConstExpr(r: ByteReader): ConstExpr {
     const op = r.u8();
     switch (op) {
       case 0x0b: return ops;
-      case 0x41: ops.push({ op: 'i32.const', value: readS32(r) }); break;
-      case 0x42: ops.push({ op: 'i64.const', value: readS64(r) }); break;
+      case 0x41: ops.push({ op: 'i32.const', value: r.s32() }); break;
+      case 0x42: ops.push({ op: 'i64.const', value: r.s64() }); break;
       case 0x43: ops.push({ op: 'f32.const', bits: r.u32le() }); break;
       case 0x44: {
         const lo = BigInt(r.u32le());

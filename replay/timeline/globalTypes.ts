@@ -67,7 +67,7 @@ function constantInit(r: ByteReader, bytes: Uint8Array): Uint8Array | null {
   const op = r.u8();
   let value: Uint8Array | null = null;
   if (op === 0x41 || op === 0x42) {
-    const v = sleb(r);
+    const v = r.s64();
     value = new Uint8Array(op === 0x41 ? 4 : 8);
     const view = new DataView(value.buffer);
     if (op === 0x41) view.setInt32(0, Number(v), true);
@@ -93,7 +93,7 @@ export function skipToEnd(r: ByteReader, bytes: Uint8Array, first: number): void
   let op = first;
   for (;;) {
     if (op === 0x0b) return;
-    if (op === 0x41 || op === 0x42) sleb(r);
+    if (op === 0x41 || op === 0x42) r.s64();
     else if (op === 0x43) r.offset += 4;
     else if (op === 0x44) r.offset += 8;
     else if (op === 0x23 || op === 0xd2) r.u32(); // global.get, ref.func
@@ -103,17 +103,4 @@ export function skipToEnd(r: ByteReader, bytes: Uint8Array, first: number): void
     op = r.u8();
     if (r.offset > bytes.length) return;
   }
-}
-
-function sleb(r: ByteReader): bigint {
-  let result = 0n;
-  let shift = 0n;
-  let b: number;
-  do {
-    b = r.u8();
-    result |= BigInt(b & 0x7f) << shift;
-    shift += 7n;
-  } while (b & 0x80);
-  if (b & 0x40) result -= 1n << shift;
-  return result;
 }

@@ -79,6 +79,34 @@ export class ByteReader {
     return result;
   }
 
+  /** Signed LEB128 of at most 32 bits, as an int32 (`i32.const`). */
+  s32(): number {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.u8();
+      if (shift < 32) result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (shift < 32 && b & 0x40) result |= -1 << shift;
+    return result | 0;
+  }
+
+  /** Signed LEB128 of at most 64 bits, as a signed bigint (`i64.const`). */
+  s64(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    let b: number;
+    do {
+      b = this.u8();
+      result |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+    } while (b & 0x80);
+    if (b & 0x40) result -= 1n << shift;
+    return BigInt.asIntN(64, result);
+  }
+
   name(): string {
     const len = this.u32();
     if (this.offset + len > this.end) throw new WasmDecodeError('name runs past its section', this.offset);
