@@ -4,7 +4,7 @@
  * Throws `WasmDecodeError` (src/wasm) when the section structure itself is damaged.
  */
 import { ByteReader, WasmDecodeError } from '../wasm/byteReader.js';
-import { hasWasmMagic } from '../wasm/moduleInfo.js';
+import { moduleSections } from '../wasm/moduleInfo.js';
 
 /** One function body of the code section, as module offsets (from the `\0asm` magic). */
 export interface FunctionBody {
@@ -29,17 +29,10 @@ export interface ModuleSections {
 
 /** Reads the section headers of `bytes`. */
 export function readModuleSections(bytes: Uint8Array): ModuleSections {
-  if (!hasWasmMagic(bytes)) throw new WasmDecodeError('not a WebAssembly module (no \\0asm magic)', 0);
-  const r = new ByteReader(bytes, 8);
   const debug = new Map<string, Uint8Array>();
   let codePayloadOffset: number | undefined;
   let code: Uint8Array | undefined;
-  while (!r.atEnd()) {
-    const id = r.u8();
-    const size = r.u32();
-    const start = r.offset;
-    const end = start + size;
-    if (end > bytes.length) throw new WasmDecodeError(`section ${id} runs past the end of the file (truncated?)`, start);
+  for (const { id, start, end } of moduleSections(bytes)) {
     if (id === 0) {
       const s = new ByteReader(bytes, start, end);
       const name = s.name();
@@ -48,7 +41,6 @@ export function readModuleSections(bytes: Uint8Array): ModuleSections {
       codePayloadOffset = start;
       code = bytes.subarray(start, end);
     }
-    r.offset = end;
   }
   return { debug, codePayloadOffset, code };
 }

@@ -63,12 +63,28 @@ export function hasWasmMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Decodes the sections listed above; throws `WasmDecodeError` with the byte offset on damage. */
-export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
+/**
+ * The sections of a module in order: id and payload range (offsets from the magic). Checks the
+ * magic, the version and that each section fits in the file; throws `WasmDecodeError` otherwise.
+ */
+export function* moduleSections(bytes: Uint8Array): Generator<{ id: number; start: number; end: number }> {
   if (!hasWasmMagic(bytes)) throw new WasmDecodeError('not a WebAssembly module (no \\0asm magic)', 0);
   const r = new ByteReader(bytes, 4);
   const version = r.u32le();
   if (version !== 1) throw new WasmDecodeError(`unsupported binary version ${version} (a component?)`, 4);
+  while (!r.atEnd()) {
+    const id = r.u8();
+    const size = r.u32();
+    const start = r.offset;
+    const end = start + size;
+    if (end > bytes.length) throw new WasmDecodeError(`section ${id} runs past the end of the file (truncated?)`, start);
+    yield { id, start, end };
+    r.offset = end;
+  }
+}
+
+/** Decodes the sections listed above; throws `WasmDecodeError` with the byte offset on damage. */
+export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
 
   const types: FuncType[] = [];
   const imports: Import[] = [];
@@ -78,12 +94,7 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
   let moduleName: string | undefined;
   let codeSectionPayloadOffset: number | undefined;
 
-  while (!r.atEnd()) {
-    const id = r.u8();
-    const size = r.u32();
-    const start = r.offset;
-    const end = start + size;
-    if (end > bytes.length) throw new WasmDecodeError(`section ${id} runs past the end of the file (truncated?)`, start);
+  for (const { id, start, end } of moduleSections(bytes)) {
     const s = new ByteReader(bytes, start, end);
     switch (id) {
       case 0: {
@@ -112,7 +123,6 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
         codeSectionPayloadOffset = start;
         break;
     }
-    r.offset = end;
   }
   const importedFunctionCount = imports.filter((i) => i.desc.kind === 'func').length;
   return { imports, importedFunctionCount, memories, exports, functionNames, codeSectionPayloadOffset, moduleName };
