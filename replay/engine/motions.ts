@@ -13,7 +13,8 @@ import type { BreakpointSet } from './breakpoints.js';
 import type { ReplayModule } from './moduleView.js';
 import type { Positions } from './positions.js';
 import { NeverReturnedError } from './timelineHost.js';
-import type { SourceLocation, StepUnit, StopEvent } from './types.js';
+import type { WriteRecord } from '../timeline/types.js';
+import type { SourceLocation, StepUnit, StopEvent, Watchpoint } from './types.js';
 
 /** Longest backward scan, in instructions, of a reverse step into (a line this long is not a line). */
 const MAX_BACKWARD_SCAN = 2_000_000;
@@ -249,20 +250,22 @@ export class Motions {
 
   /** The nearest write to a watched range after `now` (forward) or before it (backward). */
   private watchHit(now: bigint, forward: boolean): StopEvent | null {
-    let best: StopEvent | null = null;
-    for (const w of this.breakpoints.allWatches()) {
-      for (let a = w.address; a < w.address + w.size; a++) {
+    let best: { write: WriteRecord; watch: Watchpoint } | null = null;
+    for (const watch of this.breakpoints.allWatches()) {
+      for (let a = watch.address; a < watch.address + watch.size; a++) {
         const write = forward ? this.timeline.nextWriteAfter(a, now) : now > 0n ? this.timeline.lastWriteBefore(a, now - 1n) : null;
         if (write === null) continue;
-        if (best !== null && (forward ? write.time >= best.time : write.time <= best.time)) continue;
-        const lo = Math.max(w.address, write.address);
-        const hi = Math.min(w.address + w.size, write.address + write.size);
-        const before = this.timeline.memoryAt(write.time > 0n ? write.time - 1n : 0n).slice(lo, hi);
-        const after = this.timeline.memoryAt(write.time).slice(lo, hi);
-        best = { kind: 'watchpoint', time: write.time, watchpoint: w, pc: write.pc, oldBytes: before, newBytes: after };
+        if (best === null || (forward ? write.time < best.write.time : write.time > best.write.time)) best = { write, watch };
       }
     }
-    return best;
+    if (best === null) return null;
+    // The watched bytes before and after the write: two memory states, for the one stop reported.
+    const { write, watch } = best;
+    const lo = Math.max(watch.address, write.address);
+    const hi = Math.min(watch.address + watch.size, write.address + write.size);
+    const oldBytes = this.timeline.memoryAt(write.time > 0n ? write.time - 1n : 0n).slice(lo, hi);
+    const newBytes = this.timeline.memoryAt(write.time).slice(lo, hi);
+    return { kind: 'watchpoint', time: write.time, watchpoint: watch, pc: write.pc, oldBytes, newBytes };
   }
 
   private isNewLine(pc: number, from: SourceLocation | null): boolean {

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { runOnWorkerSync } from '../../src/runtime/syncWorker.js';
 import { workerUrl } from '../../src/runtime/bigStackWorker.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
-import { readModuleLayout } from '../../instrument/moduleLayout.js';
 import { SourceMap } from '../../src/source/index.js';
 import { buildDetailIndex } from '../detailIndex/index.js';
 import { ModuleCode } from '../interp/index.js';
@@ -73,13 +72,9 @@ function sourceLinesOf(bytes: Uint8Array): SourceLines {
   };
 }
 
-/** Result types of every function in the index space (imports first). */
+/** Result types of the imported functions, by function index (the host answers imports from the log). */
 function functionResultTypes(bytes: Uint8Array): (readonly string[])[] {
-  const info = readModuleInfo(bytes);
-  const out: (readonly string[])[] = info.imports.filter((i) => i.desc.kind === 'func').map((i) => (i.desc.kind === 'func' ? (i.desc.type?.results ?? []) : []));
-  const layout = readModuleLayout(bytes);
-  for (const body of layout.bodies) out[body.funcIndex] = Array.from({ length: body.resultCount }, () => '?');
-  return out;
+  return readModuleInfo(bytes).imports.filter((i) => i.desc.kind === 'func').map((i) => (i.desc.kind === 'func' ? (i.desc.type?.results ?? []) : []));
 }
 
 /**

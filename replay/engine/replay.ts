@@ -49,12 +49,10 @@ export class Replay implements Debuggee {
     if (this.frameCache?.time === this.time) return this.frameCache.frames;
     const stack = this.parts.timeline.callStackAt(this.time);
     const frames: FrameView[] = [];
-    let inner: ActivationState | null = null;
     for (let i = 0; i < stack.length; i++) {
       const frame = stack[i];
       const state: ActivationState =
-        i === 0 ? (this.parts.positions.innermost(this.time)?.state ?? (inner as never)) : this.parts.positions.caller(frame, stack[i - 1]);
-      inner = state;
+        i === 0 ? this.parts.positions.innermost(this.time)!.state : this.parts.positions.caller(frame, stack[i - 1]);
       frames.push({
         depth: i,
         funcIndex: frame.funcIndex,

@@ -30,7 +30,7 @@ export class TimelineHost implements ActivationHost {
     private cursor: StateCursor,
     /** Values of every global before its first `global.set`, by index (null when unknown). */
     private readonly initialGlobals: readonly (Value | null)[],
-    /** Result types of each function (index space), for import results. */
+    /** Result types of an imported function, for the results of import calls. */
     private readonly resultTypes: (funcIndex: number) => readonly string[],
   ) {}
 
