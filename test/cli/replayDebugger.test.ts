@@ -46,4 +46,25 @@ describe('wtrace replay --debugger', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/needs an interactive terminal, but stdout is not a TTY.*`wtrace replay --gdb PORT FILE`.*`wtrace query/);
   });
+
+  it('takes the newest .wtrace of the current directory when no trace is named, and says when there is none', () => {
+    const script = path.join(dir, 'end.mjs');
+    fs.writeFileSync(script, 'export function debug(d) { console.log(`end ${d.end}`); }\n');
+    const r = wtrace(['replay', '--debugger', script], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^end \d+\n$/);
+    const empty = tempDir();
+    const none = wtrace(['replay', '--debugger', script], { cwd: empty });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/no \.wtrace file in the current directory/);
+  });
+
+  it('refuses a bad --gdb address and more than one mode, naming the problem', () => {
+    const port = wtrace(['replay', '--gdb', 'localhost:http', trace]);
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/--gdb needs \[HOST:\]PORT with a port in 0\.\.65535, not 'localhost:http'/);
+    const both = wtrace(['replay', '--verify', '--gdb', '1234', trace]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/choose one of --verify, --gdb and --debugger/);
+  });
 });
