@@ -14,8 +14,7 @@ export function parseListenAddress(spec: string): { host: string; port: number }
   return { host: m[1] || '127.0.0.1', port };
 }
 
-export async function serveFromCli(debuggee: Debuggee, spec: string, trace: string): Promise<void> {
-  const { host, port } = parseListenAddress(spec);
+export async function serveFromCli(debuggee: Debuggee, { host, port }: { host: string; port: number }, trace: string): Promise<void> {
   const server = await serveGdb(debuggee, { host, port, log: (m) => process.stderr.write(`wtrace gdbstub: ${m}\n`) });
   const where = `${server.address.host}:${server.address.port}`;
   process.stderr.write(

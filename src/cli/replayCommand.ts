@@ -40,15 +40,17 @@ export function registerReplay(program: Command, setExit: (code: number) => void
       }
       const tui = flags.debugger === undefined && flags.gdb === undefined ? await import('../../tui/index.js') : null;
       tui?.assertInteractiveTerminal({ stdin: process.stdin, stdout: process.stdout });
+      // A bad address fails before the (possibly long) open.
+      const gdb = flags.gdb === undefined ? null : await import('./gdbServe.js');
+      const listen = gdb?.parseListenAddress(flags.gdb!) ?? null;
       const { openReplay } = await import('../../replay/index.js');
       const debuggee = await openReplay(trace, indexProgress(trace));
       try {
         if (flags.debugger !== undefined) {
           const { runDebugScript } = await import('../debug/debugScript.js');
           await runDebugScript(flags.debugger, debuggee, args);
-        } else if (flags.gdb !== undefined) {
-          const { serveFromCli } = await import('./gdbServe.js');
-          await serveFromCli(debuggee, flags.gdb, trace);
+        } else if (gdb !== null && listen !== null) {
+          await gdb.serveFromCli(debuggee, listen, trace);
         } else {
           await tui!.runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace), sourceRoot: flags.sourceRoot });
         }
