@@ -13,8 +13,9 @@ import type { BreakpointSet } from './breakpoints.js';
 import type { ReplayModule } from './moduleView.js';
 import type { Motions } from './motions.js';
 import type { Positions } from './positions.js';
+import { SourceVariables } from './sourceVariables.js';
 import type {
-  Breakpoint, BreakpointSpec, Debuggee, Direction, FrameView, OutputView, StepUnit, StopEvent, Watchpoint,
+  Breakpoint, BreakpointSpec, Debuggee, Direction, FrameView, OutputView, SourceVariable, StepUnit, StopEvent, Watchpoint,
 } from './types.js';
 
 /** The parts a Replay is made of (built by `openReplay`). */
@@ -30,8 +31,11 @@ export interface ReplayParts {
 export class Replay implements Debuggee {
   private time = 0n;
   private frameCache: { time: bigint; frames: FrameView[] } | null = null;
+  private readonly sourceVariables: SourceVariables;
 
-  constructor(private readonly parts: ReplayParts) {}
+  constructor(private readonly parts: ReplayParts) {
+    this.sourceVariables = new SourceVariables(parts.module.bytecode);
+  }
 
   get module(): ReplayModule {
     return this.parts.module;
@@ -87,6 +91,14 @@ export class Replay implements Debuggee {
 
   output(): OutputView {
     return this.parts.timeline.outputAt(this.time);
+  }
+
+  variables(frameIndex: number): readonly SourceVariable[] {
+    return this.sourceVariables.variables(this, frameIndex);
+  }
+
+  globalVariables(): readonly SourceVariable[] {
+    return this.sourceVariables.globalVariables(this);
   }
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint {

@@ -69,6 +69,33 @@ export interface FrameView {
   readonly source: SourceLocation | null;
 }
 
+/**
+ * A C value by its DWARF description (a variable, a struct member, an array element), read at
+ * the current time. Formatted as a C programmer reads it (see src/source/cValues.ts).
+ */
+export interface SourceValue {
+  /** The variable's or member's name; `[i]` for an array element. */
+  readonly name: string;
+  /** The C type as C spells it: `int`, `const char *`, `struct point`, `int[4]`. */
+  readonly type: string;
+  /** `42`, `65 'A'`, `0x00011000 "hello"`, `{x = 1, y = 2}`; `<unavailable: why>` when it cannot be read. */
+  readonly value: string;
+  readonly available: boolean;
+  /** Address in linear memory, when the value lives there (not for one held in a Wasm local). */
+  readonly address: number | null;
+  /** Struct/union members and array elements (bounded); empty for scalars. */
+  readonly children: readonly SourceValue[];
+}
+
+/** A C parameter, local or global variable. */
+export interface SourceVariable extends SourceValue {
+  readonly kind: 'parameter' | 'local' | 'global';
+  /** Line of its declaration, when DWARF gives one. */
+  readonly declLine: number | null;
+  /** The compile unit (main source file) that declares it. */
+  readonly unit: string;
+}
+
 /** The program's output streams up to the current time. */
 export interface OutputView {
   readonly stdout: Uint8Array;
@@ -136,6 +163,15 @@ export interface Debuggee {
   readMemory(address: number, length: number): Uint8Array;
   globals(): readonly GlobalState[];
   output(): OutputView;
+  /**
+   * The C parameters, then the locals in scope at frame `frameIndex`'s pc (outer blocks
+   * first), from the module's DWARF, with values at `now`. Empty without DWARF or in a function
+   * DWARF does not describe. Throws `RangeError` for a frame that does not exist and
+   * `DwarfFormatError` for malformed DWARF; a value that cannot be read is marked unavailable.
+   */
+  variables(frameIndex: number): readonly SourceVariable[];
+  /** Every compile unit's C globals (and file statics) with values at `now`; empty without DWARF. */
+  globalVariables(): readonly SourceVariable[];
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint;
   removeBreakpoint(id: number): boolean;
