@@ -187,7 +187,7 @@ export function sizeOf(t: CType): number {
   }
 }
 
-/** How C spells the type, as lldb prints it: `int`, `const char *`, `struct point`, `int[2][3]`, `int (*)(int)`. */
+/** How C spells the type, as gdb prints it: `int`, `const char *`, `struct point`, `int[2][3]`, `int (*)(int)`, `union {...}`. */
 export function typeName(t: CType): string {
   return spell(t, '');
 }
@@ -200,8 +200,7 @@ function spell(t: CType, inner: string): string {
   switch (t.kind) {
     case 'void': return join('void', inner);
     case 'base': case 'typedef': case 'other': return join(t.name, inner);
-    case 'struct': case 'union': return join(t.name === null ? `${t.kind} <anonymous>` : `${t.kind} ${t.name}`, inner);
-    case 'enum': return join(t.name === null ? 'enum <anonymous>' : `enum ${t.name}`, inner);
+    case 'struct': case 'union': case 'enum': return join(`${t.kind} ${t.name ?? '{...}'}`, inner);
     case 'qualified':
       // `const char` (qualifier before a plain type) but `char *const` (after a pointer).
       if (t.target.kind === 'pointer') return spell(t.target, inner === '' ? t.qualifier : `${t.qualifier} ${inner}`);

@@ -47,9 +47,17 @@ export interface ScopeAt {
   readonly variables: readonly VariableDecl[];
 }
 
+interface FunctionEntry {
+  readonly ranges: AddressRange[];
+  readonly die: Die;
+  readonly scope: FunctionScope;
+}
+
 export class DwarfVariables {
   readonly types = new TypeReader();
-  private functionIndex: { ranges: AddressRange[]; die: Die; scope: FunctionScope }[] | undefined;
+  private functionIndex: FunctionEntry[] | undefined;
+  /** Every range of every function, sorted by start, for binary search. */
+  private rangeIndex: { low: number; high: number; entry: FunctionEntry }[] | undefined;
   private globalList: VariableDecl[] | undefined;
 
   private constructor(
@@ -74,7 +82,7 @@ export class DwarfVariables {
   /** The function whose code covers module pc `pc`, with the variables in scope there; null when DWARF has none. Throws `DwarfFormatError`. */
   scopeAt(pc: number): ScopeAt | null {
     const address = pc - this.codeOffset;
-    const hit = this.functions().find((f) => inRanges(f.ranges, address));
+    const hit = this.entryAt(address);
     if (hit === undefined) return null;
     const variables: VariableDecl[] = [];
     const params: VariableDecl[] = [];
@@ -98,8 +106,23 @@ export class DwarfVariables {
 
   /** The function whose code covers `pc` (module offset), or null. */
   functionAt(pc: number): FunctionScope | null {
-    const address = pc - this.codeOffset;
-    return this.functions().find((f) => inRanges(f.ranges, address))?.scope ?? null;
+    return this.entryAt(pc - this.codeOffset)?.scope ?? null;
+  }
+
+  /** The function whose ranges hold DWARF address `address` (the innermost-starting one if several do). */
+  private entryAt(address: number): FunctionEntry | undefined {
+    if (this.rangeIndex === undefined) {
+      this.rangeIndex = this.functions().flatMap((entry) => entry.ranges.map((r) => ({ low: r.low, high: r.high, entry }))).sort((a, b) => a.low - b.low);
+    }
+    const index = this.rangeIndex;
+    let lo = 0, hi = index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (index[mid].low <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (address < index[i].high) return index[i].entry;
+    return undefined;
   }
 
   /** Every compile unit's global (and file-static) variables that have a location or a constant, in unit order. */
@@ -116,9 +139,9 @@ export class DwarfVariables {
     return (this.globalList = out);
   }
 
-  private functions(): { ranges: AddressRange[]; die: Die; scope: FunctionScope }[] {
+  private functions(): FunctionEntry[] {
     if (this.functionIndex !== undefined) return this.functionIndex;
-    const out: { ranges: AddressRange[]; die: Die; scope: FunctionScope }[] = [];
+    const out: FunctionEntry[] = [];
     const walk = (die: Die): void => {
       for (const c of die.children) {
         if (c.tag === Tag.subprogram) {
@@ -144,7 +167,15 @@ export class DwarfVariables {
     };
   }
 
+  private readonly declCache = new Map<number, VariableDecl | null>();
+
   private decl(die: Die, kind: VariableDecl['kind']): VariableDecl | null {
+    let v = this.declCache.get(die.offset);
+    if (v === undefined) this.declCache.set(die.offset, (v = this.readDecl(die, kind)));
+    return v;
+  }
+
+  private readDecl(die: Die, kind: VariableDecl['kind']): VariableDecl | null {
     const origin = die.unit.ref(die.attrs.get(At.abstractOrigin)) ?? die.unit.ref(die.attrs.get(At.specification));
     const name = nameOf(die);
     if (name === undefined) return null; // compiler-made (string literals' arrays)
