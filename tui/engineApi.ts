@@ -12,6 +12,8 @@ export type {
   GlobalState,
   ModuleView,
   OutputView,
+  SourceValue,
+  SourceVariable,
   SourceLocation,
   StepUnit,
   StopEvent,

@@ -64,7 +64,7 @@ export const OTHER_KEYS: readonly OtherKey[] = [
   { keys: ['pagedown'], label: 'code cursor a page down', command: { kind: 'page', delta: 1 } },
   { keys: ['.', 'escape'], label: 'cursor back to the current line', command: { kind: 'cursorReset' } },
   { keys: ['tab'], label: 'switch output / memory pane', command: { kind: 'switchBottom' } },
-  { keys: ['v'], label: 'Wasm locals / C variables', command: { kind: 'toggleVariables' } },
+  { keys: ['v'], label: 'C variables / Wasm locals', command: { kind: 'toggleVariables' } },
   { keys: ['?'], label: 'this help', command: { kind: 'help' } },
   { keys: ['q'], label: 'quit (Ctrl-C too)', command: { kind: 'quit' } },
 ];

@@ -6,7 +6,7 @@
  * a new immutable `SessionState`.
  */
 import { describeMotion, type Motion, runMotion } from './commands.js';
-import type { Breakpoint, Debuggee, FrameView, GlobalState, OutputView, StopEvent, Watchpoint } from './engineApi.js';
+import type { Breakpoint, Debuggee, FrameView, GlobalState, OutputView, SourceVariable, StopEvent, Watchpoint } from './engineApi.js';
 import { type StopSnapshot, takeSnapshot } from './snapshot.js';
 import type { SourceFiles } from './sourceFiles.js';
 import { type CodeCursor, type CodeTarget, moveCursor, resolveCode } from './views/codeTarget.js';
@@ -43,6 +43,10 @@ export interface StopData {
   readonly output: OutputView;
   readonly breakpoints: readonly Breakpoint[];
   readonly watchpoints: readonly Watchpoint[];
+  /** The selected frame's C parameters and locals (DWARF); empty without DWARF. */
+  readonly variables: readonly SourceVariable[];
+  /** Every compile unit's C globals. */
+  readonly globalVariables: readonly SourceVariable[];
   /** Queries the engine refused (e.g. detail it does not have): shown, never thrown at the UI. */
   readonly problems: readonly string[];
 }
@@ -156,12 +160,16 @@ export class DebugSession {
       }
     };
     const d = this.debuggee;
+    const frames = ask(() => d.frames(), []);
+    const selected = Math.min(this.state.frameIndex, frames.length - 1);
     const data: StopData = {
-      frames: ask(() => d.frames(), []),
+      frames,
       globals: ask(() => d.globals(), []),
       output: ask(() => d.output(), EMPTY_OUTPUT),
       breakpoints: ask(() => d.breakpoints(), []),
       watchpoints: ask(() => d.watchpoints(), []),
+      variables: selected >= 0 ? ask(() => d.variables(selected), []) : [],
+      globalVariables: ask(() => d.globalVariables(), []),
       problems,
     };
     this.cachedData = { generation: this.state.generation, data };

@@ -1,9 +1,10 @@
 /**
  * What the UI remembers of the previous stop, to highlight what changed since: each frame's
- * locals (per activation), the globals, and the bytes around the memory view's address. Taken
- * just before every motion. Reads the debuggee; never moves it.
+ * Wasm locals and C variables (per activation), the Wasm globals and C globals, and the bytes
+ * around the memory view's address. Taken just before every motion. Reads the debuggee; never
+ * moves it.
  */
-import type { Debuggee, FrameView, GlobalState, Value } from './engineApi.js';
+import type { Debuggee, FrameView, GlobalState, SourceVariable, Value } from './engineApi.js';
 import type { MemoryCapture } from './views/hexDump.js';
 
 /** Bytes captured around the memory view's address: more than any pane shows. */
@@ -14,8 +15,20 @@ export interface StopSnapshot {
   /** Locals per activation (`frameKey`). */
   readonly locals: ReadonlyMap<string, readonly Value[]>;
   readonly globals: readonly GlobalState[];
+  /** C variables' value texts by `variableKey` (innermost frames only: see SNAPSHOT_FRAMES). */
+  readonly variables: ReadonlyMap<string, string>;
   readonly memory: MemoryCapture | null;
 }
+
+/** How many frames' C variables a snapshot keeps: the ones a user looks at after a step. */
+export const SNAPSHOT_FRAMES = 8;
+
+/** A C variable's identity across stops: its activation (or `global` and unit), name and declaration line. */
+export function variableKey(owner: string, v: SourceVariable): string {
+  return `${owner}|${v.name}@${v.declLine ?? ''}`;
+}
+
+const globalOwner = (v: SourceVariable): string => `global ${v.unit}`;
 
 /** An activation's identity across stops: the same function entered at the same time. */
 export function frameKey(frame: FrameView): string {
@@ -24,13 +37,23 @@ export function frameKey(frame: FrameView): string {
 
 export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null): StopSnapshot {
   const locals = new Map<string, readonly Value[]>();
-  for (const f of debuggee.frames()) locals.set(frameKey(f), f.locals);
+  const variables = new Map<string, string>();
+  const frames = debuggee.frames();
+  for (const f of frames) locals.set(frameKey(f), f.locals);
+  try {
+    frames.slice(0, SNAPSHOT_FRAMES).forEach((f, i) => {
+      for (const v of debuggee.variables(i)) variables.set(variableKey(frameKey(f), v), v.value);
+    });
+    for (const v of debuggee.globalVariables()) variables.set(variableKey(globalOwner(v), v), v.value);
+  } catch {
+    // DWARF the engine cannot read: the variables pane says so; Wasm-level highlighting still works.
+  }
   let memory: MemoryCapture | null = null;
   if (memoryAddress !== null && memoryAddress < debuggee.memorySize()) {
     const length = Math.min(MEMORY_CAPTURE_BYTES, debuggee.memorySize() - memoryAddress);
     memory = { address: memoryAddress, bytes: debuggee.readMemory(memoryAddress, length).slice() };
   }
-  return { time: debuggee.now, locals, globals: debuggee.globals(), memory };
+  return { time: debuggee.now, locals, globals: debuggee.globals(), variables, memory };
 }
 
 /** Same type and same bits (so NaNs with equal bits are equal and 0 differs from -0). */
@@ -76,4 +99,20 @@ export function changedGlobals(previous: StopSnapshot | null, globals: readonly 
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
   if (a === null || b === null) return a === b;
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Keys (`variableKey`) of `vars` whose value text differs from the previous stop: `frame`'s C
+ * variables, or C globals when `frame` is null. A variable not in the previous snapshot (a new
+ * activation, a block just entered) is not "changed".
+ */
+export function changedVariables(previous: StopSnapshot | null, frame: FrameView | null, vars: readonly SourceVariable[]): ReadonlySet<string> {
+  const changed = new Set<string>();
+  if (!previous) return changed;
+  for (const v of vars) {
+    const key = variableKey(frame ? frameKey(frame) : globalOwner(v), v);
+    const before = previous.variables.get(key);
+    if (before !== undefined && before !== v.value) changed.add(key);
+  }
+  return changed;
 }

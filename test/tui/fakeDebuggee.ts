@@ -12,7 +12,7 @@
  */
 import type {
   Breakpoint, BreakpointSpec, Debuggee, Direction, FrameView, GlobalState, ModuleView, OutputView, SourceLocation,
-  StepUnit, StopEvent, Value, Watchpoint, WriteRecord,
+  SourceVariable, StepUnit, StopEvent, Value, Watchpoint, WriteRecord,
 } from '../../tui/engineApi.js';
 
 export interface FakeOptions {
@@ -142,6 +142,27 @@ export class FakeDebuggee implements Debuggee {
 
   frames(): readonly FrameView[] {
     return this.framesAt(this.time);
+  }
+
+  /**
+   * The C variables of test/tui/fixtures/debug_target.c as DWARF would give them (with DWARF):
+   * divide's `a` and `b`, main's `total` and, inside the loop's block, `i`; _start has none.
+   */
+  variables(frameIndex: number): readonly SourceVariable[] {
+    const f = this.frames()[frameIndex];
+    if (f === undefined) throw new RangeError(`no frame ${frameIndex}`);
+    if (!(this.options.dwarf ?? true) || f.source === null) return [];
+    const int = (name: string, kind: SourceVariable['kind'], local: number, declLine: number): SourceVariable => ({
+      name, type: 'int', kind, declLine, unit: FILE, value: String((f.locals[local] as { value: number }).value),
+      available: true, address: null, children: [],
+    });
+    if (f.funcIndex === 1) return [int('a', 'parameter', 0, 3), int('b', 'parameter', 1, 3)];
+    const inLoop = f.pc >= 0x64 && f.pc <= 0x79;
+    return [int('total', 'local', 0, 8), ...(inLoop ? [int('i', 'local', 1, 9)] : [])];
+  }
+
+  globalVariables(): readonly SourceVariable[] {
+    return [];
   }
 
   memorySize(): number {

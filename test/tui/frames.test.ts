@@ -84,6 +84,18 @@ describe('frames at 80x24', () => {
     await expect(f).toMatchFileSnapshot(snap('caller-frame-80x24'));
   });
 
+  it('C variables of the selected frame by default; v: Wasm locals and globals', async () => {
+    const c = await frame({ startAt: 12n }, {}, 'u');
+    expect(c).toContain('─ Variables: #1 main');
+    expect(c).toContain('│ int total = 0');
+    expect(c).toContain('│ int i = 1');
+    await expect(c).toMatchFileSnapshot(snap('variables-80x24'));
+    const wasm = await frame({ startAt: 12n }, {}, 'u', 'v');
+    expect(wasm).toContain('─ Locals: #1 main');
+    expect(wasm).toContain('│ l2   f64     0');
+    await expect(wasm).toMatchFileSnapshot(snap('wasm-locals-80x24'));
+  });
+
   it('a terminal too small says so', async () => {
     const app = renderApp(new FakeDebuggee(), { columns: 50, rows: 12 });
     expect(app.text()).toBe('The terminal is 50x12; wtrace replay needs at least 60x16.');

@@ -1,6 +1,7 @@
 /**
- * What changed since the previous stop is highlighted: locals and globals (colour, or bold and
- * `*` under NO_COLOR) and memory bytes (inverse). These tests read the ANSI codes themselves.
+ * What changed since the previous stop is highlighted: C variables, Wasm locals and globals
+ * (colour, or bold and `*` under NO_COLOR) and memory bytes (inverse). These tests read the
+ * ANSI codes themselves.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeDebuggee } from './fakeDebuggee.js';
@@ -26,9 +27,10 @@ function lineWith(ansi: string, needle: string): string {
 /** `text` opened by inverse (other SGR codes may come between). */
 const inverseBefore = (text: string) => new RegExp(`\u001b\\[7m(?:\u001b\\[[0-9;]*m)*${text}`);
 
-/** From t=15 in main (total = 0), watching 0x1000, step over: total becomes 12 at t=17. */
-async function afterStore(color: boolean) {
+/** From t=15 in main (total = 0), watching 0x1000, step over: total becomes 12 at t=17. `wasm`: the Wasm locals view (v). */
+async function afterStore(color: boolean, wasm = true) {
   const app = renderApp(new FakeDebuggee({ startAt: 15n }), { color });
+  if (wasm) await app.press('v');
   await app.press('m');
   await app.answer('0x1000');
   await app.press('n');
@@ -57,6 +59,20 @@ describe('changes since the last stop', () => {
     app.unmount();
   });
 
+  it('colours a changed C variable and leaves unchanged ones plain; * under NO_COLOR', async () => {
+    const app = await afterStore(true, false);
+    expect(app.text()).toContain('Variables: #0 main');
+    expect(lineWith(app.ansi(), 'int total =')).toContain(YELLOW);
+    expect(lineWith(app.ansi(), 'int total =')).toContain('12');
+    expect(lineWith(app.ansi(), 'int i =')).not.toMatch(COLOUR);
+    app.unmount();
+    const plain = await afterStore(false, false);
+    expect(plain.ansi()).not.toMatch(COLOUR);
+    expect(plain.text()).toContain('int total = 12 *');
+    expect(plain.text()).toContain('int i = 1\n');
+    plain.unmount();
+  });
+
   it('marks the written memory byte inverse, in colour and without', async () => {
     for (const color of [true, false]) {
       const app = await afterStore(color);
@@ -69,6 +85,7 @@ describe('changes since the last stop', () => {
   });
 
   it('highlights nothing after a motion that did not move', async () => {
+    // In _start (no line info, no C globals): the Wasm locals and globals are the default view.
     const app = renderApp(new FakeDebuggee({ startAt: 1n }));
     await app.press('S'); // to the start boundary
     await app.press('S'); // stays at 0
@@ -79,6 +96,7 @@ describe('changes since the last stop', () => {
 
   it('colours a changed global (the stack pointer after a call)', async () => {
     const app = renderApp(new FakeDebuggee({ startAt: 8n }));
+    await app.press('v'); // Wasm locals and globals
     await app.press('s'); // t=10: into divide, the fake's stack pointer moves down
     expect(lineWith(app.ansi(), 'g0   i32 mut')).toContain(YELLOW);
     expect(lineWith(app.ansi(), 'g1   i64')).not.toContain(YELLOW);

@@ -171,16 +171,19 @@ describe('breakpoint and watchpoint keys', () => {
 });
 
 describe('navigation keys', () => {
-  it('up/down and u/d select frames; the locals follow', async () => {
+  it('up/down and u/d select frames; the variables follow', async () => {
     const { ui } = app({ startAt: 12n });
+    expect(ui.text()).toContain('int a = 12');
     await ui.press(KEYS.up);
-    expect(ui.text()).toContain('Locals: #1 main');
+    expect(ui.text()).toContain('Variables: #1 main');
+    expect(ui.text()).toContain('int total = 0');
     await ui.press('u');
-    expect(ui.text()).toContain('Locals: #2 _start');
+    expect(ui.text()).toContain('Variables: #2 _start');
+    expect(ui.text()).toContain('(no DWARF for this function)');
     await ui.press('u'); // no frame above _start
-    expect(ui.text()).toContain('Locals: #2 _start');
+    expect(ui.text()).toContain('Variables: #2 _start');
     await ui.press(KEYS.down, 'd');
-    expect(ui.text()).toContain('Locals: #0 divide');
+    expect(ui.text()).toContain('Variables: #0 divide');
     ui.unmount();
   });
 
@@ -195,12 +198,17 @@ describe('navigation keys', () => {
     ui.unmount();
   });
 
-  it('Tab switches output and memory; v switches to the C variables place; ? and any key', async () => {
-    const { ui } = app();
+  it('Tab switches output and memory; v switches between C variables and Wasm locals; ? and any key', async () => {
+    const { ui } = app({ startAt: 12n });
     await ui.press(KEYS.tab);
     expect(ui.text()).toContain('press m and type an address');
-    await ui.press(KEYS.tab, 'v');
-    expect(ui.text()).toContain('Variables (C)');
+    await ui.press(KEYS.tab);
+    expect(ui.text()).toContain('Variables: #0 divide');
+    await ui.press('v');
+    expect(ui.text()).toContain('Locals: #0 divide');
+    expect(ui.text()).toContain('l0   i32     12 (0xc)');
+    await ui.press('v');
+    expect(ui.text()).toContain('Variables: #0 divide');
     await ui.press('?');
     expect(ui.text()).toContain('motion                   fwd  back');
     await ui.press('x');

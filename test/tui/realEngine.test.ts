@@ -28,7 +28,13 @@ describe('the UI over the replay engine', () => {
     expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:\d+ in factorial/);
     // A function breakpoint stops after the prologue, on the first line of the body, as gdb and lldb do.
     expect(ui.text()).toMatch(/●▶\s*38 +bump\(\);/);
+    expect(ui.text()).toContain('Variables: #0 factorial');
+    expect(ui.text()).toContain('int n = 5');
+    expect(ui.text()).toContain('Globals: debug_target.c');
+    expect(ui.text()).toContain(' origin = {x = 3, y = 4}'); // the type gives way at 80 columns
+    await ui.press('v');
     expect(ui.text()).toContain('Locals: #0 factorial');
+    await ui.press('v');
     await ui.press('n');
     expect(ui.text()).toMatch(/now at debug_target\.c:39 in factorial/);
     await ui.press('N'); // back to the first line of the body, where the breakpoint is

@@ -10,10 +10,11 @@ import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
 import type { DebugSession } from '../session.js';
-import { changedGlobals, changedLocals } from '../snapshot.js';
+import { changedGlobals, changedLocals, changedVariables } from '../snapshot.js';
 import { codeView } from '../views/codeView.js';
 import { fits, layoutFor, MIN_COLUMNS, MIN_ROWS } from '../views/layout.js';
 import type { TimelineMark } from '../views/timelineBar.js';
+import { globalsForFrame } from '../views/variablesView.js';
 import { CodePane } from './CodePane.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -65,9 +66,14 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
     setPromptState(promptNow.current);
   };
   const [bottom, setBottom] = useState<'output' | 'memory'>('output');
-  const [variables, setVariables] = useState(false);
+  // C variables or Wasm locals; null: C variables once the module shows DWARF (until `v` decides).
+  const [variablesChoice, setVariables] = useState<boolean | null>(null);
   const { columns, rows } = size;
   const layout = layoutFor(columns, rows);
+  // Once DWARF has been seen (C globals, or a frame with a source line), C variables are the default view.
+  const dwarfSeen = useRef(false);
+  dwarfSeen.current ||= hasDwarf(session);
+  const showVariables = variablesChoice ?? dwarfSeen.current;
 
   useEffect(() => session.setRenderFlush(() => app.waitUntilRenderFlush()), [session, app]);
 
@@ -93,7 +99,7 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
       case 'switchBottom':
         return setBottom(bottom === 'output' ? 'memory' : 'output');
       case 'toggleVariables':
-        return setVariables(!variables);
+        return setVariables(!showVariables);
       case 'help':
         return setHelp(true);
       case 'quit':
@@ -148,6 +154,7 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
     width: layout.codeWidth,
   });
   const memoryProps = { session, state, watchpoints: data.watchpoints, height: layout.bottomHeight };
+  const unitGlobals = globalsForFrame(frame, data.globalVariables);
 
   return (
     <Box flexDirection="column" width={columns} height={rows}>
@@ -161,8 +168,17 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
             <Box width={1} height={layout.mainHeight} borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderDimColor />
             <Box flexDirection="column" width={layout.sideWidth}>
               <StackPane frames={data.frames} selected={frameIndex} module={d.module} width={layout.sideWidth} height={stackHeight} />
-              {variables ? (
-                <VariablesPane width={layout.sideWidth} height={layout.mainHeight - stackHeight} />
+              {showVariables ? (
+                <VariablesPane
+                  frame={frame}
+                  module={d.module}
+                  variables={data.variables}
+                  globals={unitGlobals}
+                  changed={frame ? changedVariables(state.previous, frame, data.variables) : new Set()}
+                  changedGlobals={changedVariables(state.previous, null, unitGlobals)}
+                  width={layout.sideWidth}
+                  height={layout.mainHeight - stackHeight}
+                />
               ) : (
                 <LocalsPane
                   frame={frame}
@@ -198,6 +214,12 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
       />
     </Box>
   );
+}
+
+/** Whether the module has DWARF for C variables: it names some globals, or a frame has a source line. */
+function hasDwarf(session: DebugSession): boolean {
+  const data = session.data();
+  return data.globalVariables.length > 0 || data.frames.some((f) => f.source !== null);
 }
 
 /** One character of a chunk as ink would have reported it alone. */
