@@ -1,8 +1,9 @@
 /**
  * `wtrace replay` in a real terminal: tmux runs the CLI on a trace of the debug_target C fixture,
  * keys are sent one per `send-keys` call (a burst would arrive as one input), and `capture-pane`
- * shows what a person would see. Checks the source line, the call stack and a local's value after
- * moving forward and back. Skipped only where tmux is absent and CI is unset.
+ * shows what a person would see. Checks the source line, the call stack, a C variable's value
+ * (and a changed global's `*` marker under NO_COLOR), and the Wasm local behind it, after moving
+ * forward and back. Skipped only where tmux is absent and CI is unset.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -55,18 +56,33 @@ describe.skipIf(skipWithout('tmux'))('wtrace replay in tmux', () => {
     let s = await waitForScreen(/#0 factorial/);
     expect(s).toMatch(/▶\s*38\s+bump\(\);/);
     expect(s).toMatch(/#1 __original_main debug_target\.c:68/);
-    expect(s).toMatch(/l0\s+i32\s+5\b/);
+    expect(s).toMatch(/Variables: #0 factorial/);
+    expect(s).toMatch(/│ int n = 5\s/);
+    // bump() ran 9 times before factorial(5): main once, fill_squares' square() 8 times.
+    expect(s).toMatch(/│ int counter = 9 \*/);
     keys('c');
-    s = await waitForScreen(/l0\s+i32\s+4\b/);
+    s = await waitForScreen(/│ int n = 4\s/);
     expect(s.match(/#\d factorial debug_target/g)).toHaveLength(2);
+    expect(s).toMatch(/│ int counter = 10 \*/); // changed since the last stop: marked under NO_COLOR
+    keys('u');
+    s = await waitForScreen(/Variables: #1 factorial/);
+    expect(s).toMatch(/│ int n = 5\s/);
     keys('C');
-    s = await waitForScreen(/l0\s+i32\s+5\b/);
+    s = await waitForScreen(/#1 __original_main[\s\S]*Variables: #0 factorial/);
+    expect(s).toMatch(/│ int n = 5\s/);
     expect(s.match(/#\d factorial debug_target/g)).toHaveLength(1);
+    expect(s).toMatch(/│ int counter = 9 \*/);
+    keys('v');
+    s = await waitForScreen(/Locals: #0 factorial/);
+    expect(s).toMatch(/l0\s+i32\s+5\b/);
     keys('n');
     s = await waitForScreen(/▶\s*39\s/);
     keys('N');
     s = await waitForScreen(/▶\s*38\s/);
     expect(s).toMatch(/l0\s+i32\s+5\b/);
+    keys('v');
+    s = await waitForScreen(/Variables: #0 factorial/);
+    expect(s).toMatch(/│ int n = 5\s/);
     keys('q');
     s = await waitForScreen(/^\s*$|\$ |sleep/, 10_000).catch(() => screen());
     expect(s).not.toMatch(/wtrace replay {2}dt\.wtrace/);
