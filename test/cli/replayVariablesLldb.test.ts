@@ -1,0 +1,116 @@
+/**
+ * wtrace's C variables against lldb-22's on the same stop: the real CLI serves a recording of
+ * the variables fixture over `wtrace replay --gdb`, lldb-22 (its own DWARF reader and Wasm
+ * location evaluator) stops at a line and prints `frame variable` and `target variable`, and
+ * the engine opened on the same trace stops at the same line. Every variable lldb prints must
+ * have the same value in wtrace, after translating lldb's notation (`'A'` for a char, `(a, b)`
+ * for a nested aggregate, `NULL`). Skipped only where lldb-22 is absent and CI is unset.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReplay, type SourceValue } from '../../replay/index.js';
+import { fixture, root, skipWithout, tempDir, waitFor, wtrace } from '../helpers/run.js';
+
+let trace: string;
+let server: ChildProcess;
+let port = 0;
+let serverErr = '';
+
+const FILE = 'variables.c';
+const markerLine = (name: string) => fs.readFileSync(path.join(root, `test/fixtures/c/${FILE}`), 'utf8').split('\n').findIndex((l) => l.includes(`@${name}`)) + 1;
+
+beforeAll(async () => {
+  if (skipWithout('lldb-22')) return;
+  trace = path.join(tempDir(), 'variables.wtrace');
+  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('variables')]);
+  expect(r.status, r.stderr).toBe(0);
+  server = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'replay', '--gdb', '127.0.0.1:0', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr!.on('data', (d: Buffer) => (serverErr += d));
+  await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.test(serverErr), 20_000);
+  port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(serverErr)![1]);
+}, 30_000);
+
+afterAll(() => {
+  server?.kill('SIGINT');
+});
+
+async function lldb(commands: string[]): Promise<Map<string, string>> {
+  const args = ['--no-lldbinit', '-o', `process connect --plugin wasm connect://127.0.0.1:${port}`, ...commands.flatMap((c) => ['-o', c]), '-o', 'quit'];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('lldb-22', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c));
+    child.stderr!.on('data', (c: Buffer) => (out += c));
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`lldb-22 timed out:\n${out}\nserver:\n${serverErr}`));
+    }, 60_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+  const byCommand = new Map<string, string>();
+  for (const block of output.split(/^\(lldb\) /m).slice(1)) {
+    const nl = block.indexOf('\n');
+    byCommand.set(block.slice(0, nl).trim(), block.slice(nl + 1));
+  }
+  return byCommand;
+}
+
+/**
+ * lldb's `(type) name = value` entries, a multi-line aggregate joined into one value. Values
+ * are normalised to wtrace's notation: `{...}` for every aggregate level, `, ` between members,
+ * `[i] = ` element labels dropped, NULL as 0x00000000.
+ */
+function lldbValues(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const entries = text.split(/^(?=\()/m).filter((e) => /^\([^)]*(\)[^)]*)*\) \w+ = /.test(e));
+  for (const entry of entries) {
+    const m = /^\((.*?)\) (\w+) = ([\s\S]*)$/.exec(entry.trim())!;
+    let value = m[3].trim().replace(/\n\s*/g, ', ').replace(/\{, /g, '{').replace(/, \}/g, '}');
+    value = value.replace(/\(/g, '{').replace(/\)/g, '}').replace(/\[\d+\] = /g, '').replace(/\bNULL\b/g, '0x00000000');
+    out.set(m[2], value);
+  }
+  return out;
+}
+
+/** wtrace's value in lldb's notation for chars (`'A'` without the number). */
+function asLldb(v: SourceValue): string {
+  const char = /^-?\d+ ('.*')$/.exec(v.value);
+  if (char && /char/.test(v.type)) return char[1];
+  return v.value;
+}
+
+describe.skipIf(skipWithout('lldb-22'))('C variables: wtrace and lldb-22 agree', () => {
+  it('on every local and global lldb prints at a line in main', async () => {
+    const line = markerLine('main-print');
+    const out = await lldb([`breakpoint set -f ${FILE} -l ${line}`, 'continue', 'frame variable', 'target variable']);
+    expect(out.get('continue')).toMatch(new RegExp(`variables\\.c:${line}`));
+    const theirs = new Map([...lldbValues(out.get('frame variable')!), ...lldbValues(out.get('target variable')!)]);
+    expect(theirs.size).toBeGreaterThan(25);
+
+    const replay = await openReplay(trace);
+    try {
+      replay.addBreakpoint({ kind: 'line', file: FILE, line });
+      expect(replay.continue('forward').kind).toBe('breakpoint');
+      const ours = new Map([...replay.variables(0), ...replay.globalVariables().filter((g) => g.unit.endsWith(FILE))].map((v) => [v.name, v]));
+      let compared = 0;
+      for (const [name, value] of theirs) {
+        const mine = ours.get(name);
+        expect(mine, `wtrace lacks ${name}`).toBeDefined();
+        if (/read memory from 0x[0-9a-f]+ failed/.test(value)) {
+          expect(mine!.available, name).toBe(false); // g_big: not linked
+          continue;
+        }
+        expect(asLldb(mine!), name).toBe(value);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(25);
+    } finally {
+      replay.close();
+    }
+  }, 90_000);
+});
