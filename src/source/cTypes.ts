@@ -41,6 +41,8 @@ export const VOID: CType = { kind: 'void' };
 /** Resolves type DIEs to `CType`s, caching by DIE offset. */
 export class TypeReader {
   private readonly cache = new Map<number, CType>();
+  /** DIEs being read: meeting one again before it is cached means damaged DWARF (a type containing itself). */
+  private readonly reading = new Set<number>();
 
   /** The type a DIE's `DW_AT_type` names (`void` when it has none). */
   typeOf(die: Die): CType {
@@ -51,6 +53,16 @@ export class TypeReader {
   read(die: Die): CType {
     const known = this.cache.get(die.offset);
     if (known !== undefined) return known;
+    if (this.reading.has(die.offset) || this.reading.size > 256) return { kind: 'other', name: '<cyclic type>', size: 0 };
+    this.reading.add(die.offset);
+    try {
+      return this.readNew(die);
+    } finally {
+      this.reading.delete(die.offset);
+    }
+  }
+
+  private readNew(die: Die): CType {
     // Aggregates and pointers go into the cache before their parts are read (cycles).
     const u = die.unit;
     const name = u.string(die.attrs.get(At.name));
@@ -178,22 +190,26 @@ export function stripTypedefs(t: CType): CType {
 }
 
 /** Size in bytes (0 when unknown: `void`, functions, arrays of unknown length). */
-export function sizeOf(t: CType): number {
+export function sizeOf(t: CType, nesting = 0): number {
   const s = stripTypedefs(t);
   switch (s.kind) {
     case 'base': case 'pointer': case 'struct': case 'union': case 'enum': case 'other': return s.size;
-    case 'array': return s.counts.reduce<number>((n, c) => n * (c ?? 0), sizeOf(s.element));
+    // Damaged DWARF can make an array its own element: give up past any real nesting.
+    case 'array': return nesting > 32 ? 0 : s.counts.reduce<number>((n, c) => n * (c ?? 0), sizeOf(s.element, nesting + 1));
     default: return 0;
   }
 }
 
 /** How C spells the type, as gdb prints it: `int`, `const char *`, `struct point`, `int[2][3]`, `int (*)(int)`, `union {...}`. */
 export function typeName(t: CType): string {
-  return spell(t, '');
+  return spell(t, '', 0);
 }
 
 /** `t` declaring `inner`, a declarator built from the inside out ('', '*', '*const', '[4]'...). */
-function spell(t: CType, inner: string): string {
+function spell(t: CType, inner: string, nesting: number): string {
+  // Damaged DWARF can make a type contain itself (a pointer to itself): cut it short.
+  if (nesting > 32) return `… ${inner}`;
+  const spellIn = (u: CType, decl: string): string => spell(u, decl, nesting + 1);
   const join = (base: string, decl: string): string => (decl === '' ? base : decl.startsWith('[') ? base + decl : `${base} ${decl}`);
   // A postfix declarator ([n], (params)) binds tighter than `*`: a pointer inside needs parentheses.
   const postfix = (decl: string, suffix: string): string => (decl.startsWith('*') ? `(${decl})${suffix}` : decl + suffix);
@@ -203,13 +219,13 @@ function spell(t: CType, inner: string): string {
     case 'struct': case 'union': case 'enum': return join(`${t.kind} ${t.name ?? '{...}'}`, inner);
     case 'qualified':
       // `const char` (qualifier before a plain type) but `char *const` (after a pointer).
-      if (t.target.kind === 'pointer') return spell(t.target, inner === '' ? t.qualifier : `${t.qualifier} ${inner}`);
-      return `${t.qualifier} ${spell(t.target, inner)}`;
-    case 'pointer': return spell(t.target, `*${inner}`);
-    case 'array': return spell(t.element, postfix(inner, t.counts.map((c) => `[${c ?? ''}]`).join('')));
+      if (t.target.kind === 'pointer') return spellIn(t.target, inner === '' ? t.qualifier : `${t.qualifier} ${inner}`);
+      return `${t.qualifier} ${spellIn(t.target, inner)}`;
+    case 'pointer': return spellIn(t.target, `*${inner}`);
+    case 'array': return spellIn(t.element, postfix(inner, t.counts.map((c) => `[${c ?? ''}]`).join('')));
     case 'function': {
-      const params = t.params.map((p) => typeName(p)).concat(t.variadic ? ['...'] : []);
-      return spell(t.result, postfix(inner, `(${params.length === 0 ? 'void' : params.join(', ')})`));
+      const params = t.params.map((p) => spellIn(p, '')).concat(t.variadic ? ['...'] : []);
+      return spellIn(t.result, postfix(inner, `(${params.length === 0 ? 'void' : params.join(', ')})`));
     }
   }
 }

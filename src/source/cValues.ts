@@ -95,13 +95,14 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
       return node(scalarText(t, bytes, memory, limits));
     }
     case 'array': {
+      if (depth < 0 && !isCharType(t.element)) return node('{...}');
       const [count, ...rest] = t.counts;
       const element: CType = rest.length > 0 ? { kind: 'array', element: t.element, counts: rest } : t.element;
       const elementSize = sizeOf(element);
       const n = count ?? 0;
       const shown = Math.min(n, limits.elements);
       const children: CValueNode[] = [];
-      if (depth > 0 || isCharType(element)) {
+      if (depth >= 0) {
         for (let i = 0; i < shown; i++) children.push(describe(`[${i}]`, element, at(place, i * elementSize), memory, limits, depth - 1));
       }
       if (isCharType(element) && rest.length === 0) {
@@ -117,6 +118,7 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
       return node(`{${summary.join(', ')}${n > summary.length ? ', …' : ''}}`, depth > 0 ? children : []);
     }
     case 'struct': case 'union': {
+      if (depth < 0) return node('{...}');
       const children = t.members.map((m) => member(m, place, memory, limits, depth - 1));
       const summary = children.slice(0, 8).map((c) => (c.name === '' ? c.value : `${c.name} = ${c.value}`));
       return node(`{${summary.join(', ')}${children.length > summary.length ? ', …' : ''}}`, depth > 0 ? children : []);
@@ -126,7 +128,7 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
 }
 
 function member(m: { name: string; type: CType; offset: number; bitSize?: number; bitOffset?: number }, place: Place, memory: MemoryReader, limits: FormatLimits, depth: number): CValueNode {
-  if (m.bitSize === undefined) return describe(m.name, m.type, at(place, m.offset), memory, limits, Math.max(depth, 0));
+  if (m.bitSize === undefined) return describe(m.name, m.type, at(place, m.offset), memory, limits, depth);
   const spelled = typeName(m.type);
   const span = Math.ceil(((m.bitOffset ?? 0) + m.bitSize) / 8);
   const bytes = read(place, m.offset, span, memory);
