@@ -1,6 +1,6 @@
 /** The pure view models: layout, code windows and cursor, hex rows, timeline bar, output tail, snapshots. */
 import { describe, expect, it } from 'vitest';
-import { changedGlobals, changedLocals, takeSnapshot, valuesEqual } from '../../tui/snapshot.js';
+import { changedGlobals, changedLocals, changedVariables, takeSnapshot, valuesEqual } from '../../tui/snapshot.js';
 import { printable, SourceFiles, splitLines } from '../../tui/sourceFiles.js';
 import { moveCursor, resolveCode } from '../../tui/views/codeTarget.js';
 import { codeView, noteRows, windowStart } from '../../tui/views/codeView.js';
@@ -8,6 +8,8 @@ import { bytesPerRow, hexRows } from '../../tui/views/hexDump.js';
 import { fits, layoutFor } from '../../tui/views/layout.js';
 import { tailLines } from '../../tui/views/outputLines.js';
 import { barColumn, percentOf, timelineBar } from '../../tui/views/timelineBar.js';
+import { declaration, globalsForFrame } from '../../tui/views/variablesView.js';
+import type { SourceVariable } from '../../tui/engineApi.js';
 import { FakeDebuggee } from './fakeDebuggee.js';
 import { FIXTURE_ROOT } from './renderApp.js';
 
@@ -138,9 +140,45 @@ describe('snapshots of the previous stop', () => {
     expect(before.memory?.bytes[0]).toBe(0);
   });
 
+  it('finds changed C variables of the same activation only (a new activation or block is not "changed")', () => {
+    const d = new FakeDebuggee({ startAt: 15n });
+    const before = takeSnapshot(d, null);
+    d.seek(17n); // total: 0 -> 12
+    const main = d.frames()[0];
+    expect([...changedVariables(before, main, d.variables(0))]).toEqual([`${main.funcIndex}@${main.entryTime}|total@8`]);
+    d.seek(20n); // inside divide(12, 2): a new activation
+    expect([...changedVariables(before, d.frames()[0], d.variables(0))]).toEqual([]);
+    expect([...changedVariables(null, main, d.variables(1))]).toEqual([]);
+  });
+
   it('compares values by type and bits', () => {
     expect(valuesEqual({ type: 'f64', bits: 0n }, { type: 'f64', bits: 0x8000000000000000n })).toBe(false);
     expect(valuesEqual({ type: 'i32', value: 1 }, { type: 'i64', value: 1n })).toBe(false);
     expect(valuesEqual({ type: 'v128', bytes: new Uint8Array(16) }, { type: 'v128', bytes: new Uint8Array(16) })).toBe(true);
+  });
+});
+
+describe('C variables view', () => {
+  it.each([
+    ['int', 'n', 'int n'],
+    ['const char *', 'msg', 'const char *msg'],
+    ['struct record *', 'prec', 'struct record *prec'],
+    ['int[4]', 'arr', 'int arr[4]'],
+    ['int[2][3]', 'g', 'int g[2][3]'],
+    ['int *[4]', 'ptrs', 'int *ptrs[4]'],
+    ['int (*)(int)', 'fn', 'int (*fn)(int)'],
+    ['int (*)[3]', 'p', 'int (*p)[3]'],
+    ['char *const', 'c', 'char *const c'],
+  ])('%s %s is declared %s', (type, name, decl) => {
+    expect(declaration(type, name)).toBe(decl);
+  });
+
+  it("picks the globals of the selected frame's compile unit by its source file", () => {
+    const g = (name: string, unit: string): SourceVariable => ({ name, unit, type: 'int', value: '0', kind: 'global', declLine: 1, available: true, address: 0, children: [] });
+    const globals = [g('a', 'test/fixtures/c/x.c'), g('b', './libc/y.c'), g('c', 'x.c')];
+    const frame = new FakeDebuggee({ startAt: 12n }).frames()[0];
+    expect(globalsForFrame({ ...frame, source: { file: './test/fixtures/c/x.c', line: 1, column: 0 } }, globals).map((v) => v.name)).toEqual(['a', 'c']);
+    expect(globalsForFrame({ ...frame, source: { file: 'libc/y.c', line: 1, column: 0 } }, globals).map((v) => v.name)).toEqual(['b']);
+    expect(globalsForFrame({ ...frame, source: null }, globals)).toEqual([]);
   });
 });

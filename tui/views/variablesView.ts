@@ -10,7 +10,10 @@ export function declaration(type: string, name: string): string {
   // A declarator with a pointer in parentheses: `int (*)(int)` -> `int (*fn)(int)`, `int (*)[3]` -> `int (*p)[3]`.
   if (type.includes('(*)')) return type.replace('(*)', `(*${name})`);
   const bracket = type.indexOf('[');
-  if (bracket >= 0) return `${type.slice(0, bracket)}${type.endsWith('*') ? '' : ' '}${name}${type.slice(bracket)}`.replace('  ', ' ');
+  if (bracket >= 0) {
+    const head = type.slice(0, bracket).trimEnd();
+    return `${head}${head.endsWith('*') ? '' : ' '}${name}${type.slice(bracket)}`;
+  }
   if (type.endsWith('*')) return `${type}${name}`;
   return `${type} ${name}`;
 }
