@@ -10,6 +10,8 @@ import type { Breakpoint, Debuggee, FrameView, GlobalState, OutputView, SourceVa
 import { type StopSnapshot, takeSnapshot } from './snapshot.js';
 import type { SourceFiles } from './sourceFiles.js';
 import { type CodeCursor, type CodeTarget, moveCursor, resolveCode } from './views/codeTarget.js';
+import type { TimelineMark } from './views/timelineBar.js';
+import { breakpointMarks } from './views/timelineMarks.js';
 
 /** A line for the status bar that is not a stop: a confirmation or an error. */
 export interface StatusMessage {
@@ -47,6 +49,8 @@ export interface StopData {
   readonly variables: readonly SourceVariable[];
   /** Every compile unit's C globals. */
   readonly globalVariables: readonly SourceVariable[];
+  /** The breakpoints' hits, for the timeline (thinned per cell). */
+  readonly breakpointMarks: readonly TimelineMark[];
   /** Queries the engine refused (e.g. detail it does not have): shown, never thrown at the UI. */
   readonly problems: readonly string[];
 }
@@ -170,6 +174,7 @@ export class DebugSession {
       watchpoints: ask(() => d.watchpoints(), []),
       variables: selected >= 0 ? ask(() => d.variables(selected), []) : [],
       globalVariables: ask(() => d.globalVariables(), []),
+      breakpointMarks: ask(() => breakpointMarks(d), []),
       problems,
     };
     this.cachedData = { generation: this.state.generation, data };

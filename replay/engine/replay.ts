@@ -32,6 +32,7 @@ export class Replay implements Debuggee {
   private time = 0n;
   private frameCache: { time: bigint; frames: FrameView[] } | null = null;
   private readonly sourceVariables: SourceVariables;
+  private callTimes: bigint[] | undefined;
 
   constructor(private readonly parts: ReplayParts) {
     this.sourceVariables = new SourceVariables(parts.module.bytecode);
@@ -123,6 +124,14 @@ export class Replay implements Debuggee {
 
   watchpoints(): readonly Watchpoint[] {
     return this.parts.breakpoints.allWatches();
+  }
+
+  nextBreakpointHit(time: bigint, direction: Direction): bigint | null {
+    return this.parts.breakpoints.nextHit(time, direction === 'forward')?.time ?? null;
+  }
+
+  importCallTimes(): readonly bigint[] {
+    return (this.callTimes ??= this.parts.timeline.importCalls.map((c) => c.time));
   }
 
   stepInstruction(direction: Direction): StopEvent {

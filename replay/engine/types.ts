@@ -179,6 +179,13 @@ export interface Debuggee {
   addWatchpoint(address: number, size: number): Watchpoint;
   removeWatchpoint(id: number): boolean;
   watchpoints(): readonly Watchpoint[];
+  /**
+   * The first time after `time` (forward) or the last before it (backward) at which any
+   * breakpoint hits, or null. Moves nothing: for showing hits (the terminal UI's timeline marks).
+   */
+  nextBreakpointHit(time: bigint, direction: Direction): bigint | null;
+  /** The times of the recording's import calls, ascending: time t is just after the call instruction (it is the next instruction at t - 1). */
+  importCallTimes(): readonly bigint[];
 
   /** One instruction in `direction` (into calls). */
   stepInstruction(direction: Direction): StopEvent;

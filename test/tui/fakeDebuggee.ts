@@ -263,6 +263,22 @@ export class FakeDebuggee implements Debuggee {
     return this.move(direction, 5n);
   }
 
+  /** The next (previous) time whose innermost pc has a breakpoint, without moving. */
+  nextBreakpointHit(time: bigint, direction: Direction): bigint | null {
+    const step = direction === 'forward' ? 1n : -1n;
+    for (let t = time + step; t <= END; t += step) {
+      if (t < 0n) return null;
+      const pc = this.framesAt(t)[0]?.pc;
+      if (this.bps.some((b) => b.pcs.includes(pc))) return t;
+    }
+    return null;
+  }
+
+  /** The three `fd_write` calls (main's printf: the call at pc 0x75 is next at 18, 28, 38, so each call makes the time after). */
+  importCallTimes(): readonly bigint[] {
+    return [19n, 29n, 39n];
+  }
+
   /** To the next (previous) time whose innermost pc has a breakpoint; else the trap (forward) or the start. */
   continue(direction: Direction): StopEvent {
     this.calls.push({ method: 'continue', args: [direction] });

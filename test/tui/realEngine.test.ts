@@ -24,6 +24,10 @@ describe('the UI over the replay engine', () => {
     expect(ui.text()).toContain('no DWARF line info for this pc; showing disassembly'); // _start
     await ui.press('B');
     await ui.answer('factorial');
+    // The timeline marks factorial's five entries (◆) and the program's import calls (·).
+    const bar = ui.text().split('\n').find((l) => l.startsWith('time '))!;
+    expect(bar).toContain('◆');
+    expect(bar).toContain('·');
     await ui.press('c');
     expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:\d+ in factorial/);
     // A function breakpoint stops after the prologue, on the first line of the body, as gdb and lldb do.

@@ -9,6 +9,7 @@ import { fits, layoutFor } from '../../tui/views/layout.js';
 import { tailLines } from '../../tui/views/outputLines.js';
 import { barColumn, percentOf, timelineBar } from '../../tui/views/timelineBar.js';
 import { declaration, globalsForFrame } from '../../tui/views/variablesView.js';
+import { breakpointMarks, importMarks } from '../../tui/views/timelineMarks.js';
 import type { SourceVariable } from '../../tui/engineApi.js';
 import { FakeDebuggee } from './fakeDebuggee.js';
 import { FIXTURE_ROOT } from './renderApp.js';
@@ -180,5 +181,21 @@ describe('C variables view', () => {
     expect(globalsForFrame({ ...frame, source: { file: './test/fixtures/c/x.c', line: 1, column: 0 } }, globals).map((v) => v.name)).toEqual(['a', 'c']);
     expect(globalsForFrame({ ...frame, source: { file: 'libc/y.c', line: 1, column: 0 } }, globals).map((v) => v.name)).toEqual(['b']);
     expect(globalsForFrame({ ...frame, source: null }, globals)).toEqual([]);
+  });
+});
+
+describe('timeline marks', () => {
+  it('marks every breakpoint hit and import call, thinned to one per grid cell', () => {
+    const d = new FakeDebuggee();
+    expect(breakpointMarks(d)).toEqual([]);
+    d.addBreakpoint({ kind: 'function', name: 'divide' }); // entered at 10, 20, 30 and 45
+    expect(breakpointMarks(d).map((m) => m.time)).toEqual([10n, 20n, 30n, 45n]);
+    // A grid of 3 cells over [0, 48]: 0-23, 24-47, 48: one hit per cell.
+    expect(breakpointMarks(d, 3).map((m) => m.time)).toEqual([10n, 30n]);
+    expect(importMarks(d).map((m) => m.time)).toEqual([19n, 29n, 39n]);
+    expect(importMarks(d, 2).map((m) => m.time)).toEqual([19n]);
+    const bar = timelineBar(0n, d.end, 49, [...importMarks(d), ...breakpointMarks(d)]);
+    expect([...bar].flatMap((c, i) => (c === '◆' ? [i] : []))).toEqual([10, 20, 30, 45]);
+    expect([...bar].flatMap((c, i) => (c === '·' ? [i] : []))).toEqual([19, 29, 39]);
   });
 });

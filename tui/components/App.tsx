@@ -5,7 +5,7 @@
  * bottom pane), nothing about debugging.
  */
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
@@ -14,6 +14,7 @@ import { changedGlobals, changedLocals, changedVariables } from '../snapshot.js'
 import { codeView } from '../views/codeView.js';
 import { fits, layoutFor, MIN_COLUMNS, MIN_ROWS } from '../views/layout.js';
 import type { TimelineMark } from '../views/timelineBar.js';
+import { breakpointMarks, importMarks } from '../views/timelineMarks.js';
 import { globalsForFrame } from '../views/variablesView.js';
 import { CodePane } from './CodePane.js';
 import { Header } from './Header.js';
@@ -32,7 +33,7 @@ export interface AppProps {
   readonly traceName: string;
   /** A fixed size (tests); default: the terminal's, following resizes. */
   readonly size?: { readonly columns: number; readonly rows: number };
-  /** Times to mark on the timeline (hook: the engine does not list hits or import calls yet). */
+  /** Times to mark on the timeline; default: the breakpoints' hits and the import calls, from the debuggee. */
   readonly marks?: readonly TimelineMark[];
 }
 
@@ -41,7 +42,6 @@ interface Prompt {
   readonly text: string;
 }
 
-const NO_MARKS: readonly TimelineMark[] = [];
 
 /** The screen at the given size, or at the terminal's (following resizes). */
 export function App(props: AppProps) {
@@ -54,7 +54,7 @@ function TerminalSized(props: AppProps) {
   return <Screen {...props} size={{ columns, rows }} />;
 }
 
-function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { readonly size: AppProps['size'] & {} }) {
+function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { readonly size: AppProps['size'] & {} }) {
   const state = useSyncExternalStore(session.subscribe, session.getState);
   const app = useApp();
   const [help, setHelp] = useState(false);
@@ -76,6 +76,7 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
   const showVariables = variablesChoice ?? dwarfSeen.current;
 
   useEffect(() => session.setRenderFlush(() => app.waitUntilRenderFlush()), [session, app]);
+  const callMarks = useMemo(() => quietly(() => importMarks(session.debuggee), []), [session]);
 
   const run = (command: UiCommand): void => {
     const d = session.debuggee;
@@ -155,6 +156,7 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
   });
   const memoryProps = { session, state, watchpoints: data.watchpoints, height: layout.bottomHeight };
   const unitGlobals = globalsForFrame(frame, data.globalVariables);
+  const marks = givenMarks ?? [...callMarks, ...data.breakpointMarks];
 
   return (
     <Box flexDirection="column" width={columns} height={rows}>
@@ -214,6 +216,15 @@ function Screen({ session, traceName, size, marks = NO_MARKS }: AppProps & { rea
       />
     </Box>
   );
+}
+
+/** `what()`, or `fallback` when the debuggee cannot answer (marks are a nicety). */
+function quietly<T>(what: () => T, fallback: T): T {
+  try {
+    return what();
+  } catch {
+    return fallback;
+  }
 }
 
 /** Whether the module has DWARF for C variables: it names some globals, or a frame has a source line. */

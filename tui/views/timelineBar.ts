@@ -3,10 +3,7 @@
  * marks for interesting times. Pure.
  */
 
-/**
- * A time worth showing on the bar. Hook: the engine's API does not list breakpoint hits or
- * import-call times yet; when it does, the App passes them here and the bar draws them.
- */
+/** A time worth showing on the bar: a breakpoint hit or an import call (see timelineMarks.ts). */
 export interface TimelineMark {
   readonly time: bigint;
   readonly kind: 'breakpoint' | 'import';
