@@ -20,6 +20,8 @@ export type UiCommand =
   | { readonly kind: 'toggleBreakpoint' }
   | { readonly kind: 'switchBottom' }
   | { readonly kind: 'toggleVariables' }
+  | { readonly kind: 'toggleExpand' }
+  | { readonly kind: 'scrollVariables'; readonly delta: 1 | -1 }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' };
 
@@ -65,6 +67,9 @@ export const OTHER_KEYS: readonly OtherKey[] = [
   { keys: ['.', 'escape'], label: 'cursor back to the current line', command: { kind: 'cursorReset' } },
   { keys: ['tab'], label: 'switch output / memory pane', command: { kind: 'switchBottom' } },
   { keys: ['v'], label: 'C variables / Wasm locals', command: { kind: 'toggleVariables' } },
+  { keys: ['e'], label: 'expand C structs and arrays', command: { kind: 'toggleExpand' } },
+  { keys: [']'], label: 'scroll C variables down', command: { kind: 'scrollVariables', delta: 1 } },
+  { keys: ['['], label: 'scroll C variables up', command: { kind: 'scrollVariables', delta: -1 } },
   { keys: ['?'], label: 'this help', command: { kind: 'help' } },
   { keys: ['q'], label: 'quit (Ctrl-C too)', command: { kind: 'quit' } },
 ];

@@ -4,7 +4,7 @@
  * around the memory view's address. Taken just before every motion. Reads the debuggee; never
  * moves it.
  */
-import type { Debuggee, FrameView, GlobalState, SourceVariable, Value } from './engineApi.js';
+import type { Debuggee, FrameView, GlobalState, SourceValue, SourceVariable, Value } from './engineApi.js';
 import type { MemoryCapture } from './views/hexDump.js';
 
 /** Bytes captured around the memory view's address: more than any pane shows. */
@@ -28,7 +28,13 @@ export function variableKey(owner: string, v: SourceVariable): string {
   return `${owner}|${v.name}@${v.declLine ?? ''}`;
 }
 
-const globalOwner = (v: SourceVariable): string => `global ${v.unit}`;
+/** The owner key of a C global (its compile unit). */
+export const globalOwner = (v: SourceVariable): string => `global ${v.unit}`;
+
+/** A member's or element's key under its variable's (one level: what the pane expands). */
+export function memberKey(variable: string, child: SourceValue): string {
+  return `${variable}/${child.name}`;
+}
 
 /** An activation's identity across stops: the same function entered at the same time. */
 export function frameKey(frame: FrameView): string {
@@ -40,11 +46,15 @@ export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null): 
   const variables = new Map<string, string>();
   const frames = debuggee.frames();
   for (const f of frames) locals.set(frameKey(f), f.locals);
+  const remember = (key: string, v: SourceValue): void => {
+    variables.set(key, v.value);
+    for (const c of v.children) variables.set(memberKey(key, c), c.value);
+  };
   try {
     frames.slice(0, SNAPSHOT_FRAMES).forEach((f, i) => {
-      for (const v of debuggee.variables(i)) variables.set(variableKey(frameKey(f), v), v.value);
+      for (const v of debuggee.variables(i)) remember(variableKey(frameKey(f), v), v);
     });
-    for (const v of debuggee.globalVariables()) variables.set(variableKey(globalOwner(v), v), v.value);
+    for (const v of debuggee.globalVariables()) remember(variableKey(globalOwner(v), v), v);
   } catch {
     // DWARF the engine cannot read: the variables pane says so; Wasm-level highlighting still works.
   }
@@ -102,17 +112,21 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
 }
 
 /**
- * Keys (`variableKey`) of `vars` whose value text differs from the previous stop: `frame`'s C
- * variables, or C globals when `frame` is null. A variable not in the previous snapshot (a new
+ * Keys (`variableKey`, `memberKey` for members and elements) of `vars` whose value text differs
+ * from the previous stop: `frame`'s C variables, or C globals when `frame` is null. A variable not in the previous snapshot (a new
  * activation, a block just entered) is not "changed".
  */
 export function changedVariables(previous: StopSnapshot | null, frame: FrameView | null, vars: readonly SourceVariable[]): ReadonlySet<string> {
   const changed = new Set<string>();
   if (!previous) return changed;
+  const check = (key: string, value: string): void => {
+    const before = previous.variables.get(key);
+    if (before !== undefined && before !== value) changed.add(key);
+  };
   for (const v of vars) {
     const key = variableKey(frame ? frameKey(frame) : globalOwner(v), v);
-    const before = previous.variables.get(key);
-    if (before !== undefined && before !== v.value) changed.add(key);
+    check(key, v.value);
+    for (const c of v.children) check(memberKey(key, c), c.value);
   }
   return changed;
 }

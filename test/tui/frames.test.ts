@@ -4,6 +4,7 @@
  * small and meant to be read in review: if one changes, look at it.
  */
 import { describe, expect, it } from 'vitest';
+import { MOTION_KEYS, OTHER_KEYS } from '../../tui/keymap.js';
 import { FakeDebuggee, type FakeOptions } from './fakeDebuggee.js';
 import { renderApp, type RenderOptions } from './renderApp.js';
 
@@ -67,6 +68,8 @@ describe('frames at 80x24', () => {
 
   it('help overlay lists every key', async () => {
     const f = await frame({ startAt: 11n }, {}, '?');
+    for (const o of OTHER_KEYS) expect(f, o.label).toContain(o.label);
+    for (const m of MOTION_KEYS) expect(f, m.label).toContain(m.label);
     await expect(f).toMatchFileSnapshot(snap('help-80x24'));
   });
 

@@ -10,7 +10,7 @@ import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
 import type { DebugSession } from '../session.js';
-import { changedGlobals, changedLocals, changedVariables } from '../snapshot.js';
+import { changedGlobals, changedLocals, changedVariables, frameKey } from '../snapshot.js';
 import { codeView } from '../views/codeView.js';
 import { fits, layoutFor, MIN_COLUMNS, MIN_ROWS } from '../views/layout.js';
 import type { TimelineMark } from '../views/timelineBar.js';
@@ -68,6 +68,10 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
   const [bottom, setBottom] = useState<'output' | 'memory'>('output');
   // C variables or Wasm locals; null: C variables once the module shows DWARF (until `v` decides).
   const [variablesChoice, setVariables] = useState<boolean | null>(null);
+  // C structs and arrays one level open (members and elements under the variable).
+  const [expanded, setExpanded] = useState(false);
+  // First row of the C variables list shown (] and [ move it by half the pane).
+  const [variablesScroll, setVariablesScroll] = useState(0);
   const { columns, rows } = size;
   const layout = layoutFor(columns, rows);
   // Once DWARF has been seen (C globals, or a frame with a source line), C variables are the default view.
@@ -101,6 +105,11 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
         return setBottom(bottom === 'output' ? 'memory' : 'output');
       case 'toggleVariables':
         return setVariables(!showVariables);
+      case 'toggleExpand':
+        setVariables(true);
+        return setExpanded(!expanded);
+      case 'scrollVariables':
+        return setVariablesScroll(Math.max(0, variablesScroll + command.delta * Math.max(1, Math.floor((layout.mainHeight - 4) / 2))));
       case 'help':
         return setHelp(true);
       case 'quit':
@@ -156,6 +165,13 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
   });
   const memoryProps = { session, state, watchpoints: data.watchpoints, height: layout.bottomHeight };
   const unitGlobals = globalsForFrame(frame, data.globalVariables);
+  // Another activation selected (or reached): its variables start from the top.
+  const shownActivation = frame ? frameKey(frame) : '';
+  const scrolledActivation = useRef(shownActivation);
+  if (scrolledActivation.current !== shownActivation) {
+    scrolledActivation.current = shownActivation;
+    if (variablesScroll !== 0) setVariablesScroll(0);
+  }
   const marks = givenMarks ?? [...callMarks, ...data.breakpointMarks];
 
   return (
@@ -178,6 +194,8 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
                   globals={unitGlobals}
                   changed={frame ? changedVariables(state.previous, frame, data.variables) : new Set()}
                   changedGlobals={changedVariables(state.previous, null, unitGlobals)}
+                  expanded={expanded}
+                  scroll={variablesScroll}
                   width={layout.sideWidth}
                   height={layout.mainHeight - stackHeight}
                 />

@@ -1,4 +1,7 @@
-/** Every key, read from the keymap: motions as forward / backward pairs, then the rest. Any key closes it. */
+/**
+ * Every key, read from the keymap: motions as forward / backward pairs, then the rest (those
+ * that do not fit the right column continue under the motions). Any key closes it.
+ */
 import { Box, Text } from 'ink';
 import { keyLabel, MOTION_KEYS, OTHER_KEYS } from '../keymap.js';
 import { styleOf, useTheme } from '../theme.js';
@@ -14,6 +17,13 @@ export function HelpOverlay({ width, height }: HelpOverlayProps) {
   const twoColumns = width >= 76;
   const leftWidth = twoColumns ? 36 : width;
   const rightWidth = twoColumns ? width - leftWidth - 1 : width;
+  const fitRight = twoColumns ? Math.max(1, height - 1) : OTHER_KEYS.length;
+  const otherRow = (o: (typeof OTHER_KEYS)[number]) => (
+    <Text key={o.label} wrap="truncate-end">
+      <Text {...styleOf(theme, 'title')}>{o.keys.map(keyLabel).join(' ').padEnd(10)}</Text>
+      {o.label}
+    </Text>
+  );
   const motions = (
     <Box flexDirection="column" width={leftWidth}>
       <Text {...styleOf(theme, 'title')}>{'motion'.padEnd(25) + 'fwd  back'}</Text>
@@ -26,16 +36,13 @@ export function HelpOverlay({ width, height }: HelpOverlayProps) {
       <Text {...styleOf(theme, 'dim')} wrap="wrap">
         Backward motions run the recording in reverse: C stops at the previous breakpoint or watchpoint hit.
       </Text>
+      {OTHER_KEYS.length > fitRight && <Text> </Text>}
+      {OTHER_KEYS.slice(fitRight).map(otherRow)}
     </Box>
   );
   const others = (
     <Box flexDirection="column" width={rightWidth}>
-      {OTHER_KEYS.map((o) => (
-        <Text key={o.label} wrap="truncate-end">
-          <Text {...styleOf(theme, 'title')}>{o.keys.map(keyLabel).join(' ').padEnd(10)}</Text>
-          {o.label}
-        </Text>
-      ))}
+      {OTHER_KEYS.slice(0, fitRight).map(otherRow)}
     </Box>
   );
   return (

@@ -2,14 +2,15 @@
  * The selected frame's C parameters and locals, and the globals of its compile unit, by their
  * DWARF names and C types (`v` switches to the Wasm locals and globals). Each row reads like a
  * C declaration with its value: `int n = 5`, `struct point p = {x = 1, y = 2}`,
- * `const char *msg = 0x00000410 "hello"`. Values that changed since the previous stop are
- * highlighted (and marked `*` without colour).
+ * `const char *msg = 0x00000410 "hello"`. Expanded (`e`), a struct's members and an array's
+ * elements follow it one level deep (`  .x = 1`, `  [0] = 10`). Values that changed since the
+ * previous stop are highlighted (and marked `*` without colour).
  */
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { FrameView, ModuleView, SourceVariable } from '../engineApi.js';
+import type { FrameView, ModuleView, SourceValue, SourceVariable } from '../engineApi.js';
 import { functionLabel } from '../format/location.js';
-import { frameKey, variableKey } from '../snapshot.js';
+import { frameKey, globalOwner, memberKey, variableKey } from '../snapshot.js';
 import { styleOf, useTheme } from '../theme.js';
 import { baseName, declaration } from '../views/variablesView.js';
 import { localsRows } from './LocalsPane.js';
@@ -24,34 +25,83 @@ export interface VariablesPaneProps {
   /** `variableKey`s of values that changed since the previous stop. */
   readonly changed: ReadonlySet<string>;
   readonly changedGlobals: ReadonlySet<string>;
+  /** Members and elements shown under their variable (one level). */
+  readonly expanded?: boolean;
+  /** Rows of the frame's variables scrolled past (clamped to the list). */
+  readonly scroll?: number;
   readonly width: number;
   /** Rows including both titles. */
   readonly height: number;
 }
 
+/** Members or elements shown under one variable when expanded; more are counted on a last row. */
+const MAX_CHILDREN = 32;
+
+/** One row of the pane: a variable, one of its members or elements, or how many more there are. */
+type Row =
+  | { readonly kind: 'variable'; readonly v: SourceVariable; readonly key: string }
+  | { readonly kind: 'child'; readonly c: SourceValue; readonly key: string }
+  | { readonly kind: 'more'; readonly count: number };
+
+function rowsOf(vars: readonly SourceVariable[], owner: (v: SourceVariable) => string, expanded: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const v of vars) {
+    const key = variableKey(owner(v), v);
+    rows.push({ kind: 'variable', v, key });
+    // A char array reads as its string already: its characters one per row would only crowd.
+    if (!expanded || /\bchar\[/.test(v.type)) continue;
+    for (const c of v.children.slice(0, MAX_CHILDREN)) rows.push({ kind: 'child', c, key: memberKey(key, c) });
+    if (v.children.length > MAX_CHILDREN) rows.push({ kind: 'more', count: v.children.length - MAX_CHILDREN });
+  }
+  return rows;
+}
+
 export function VariablesPane(props: VariablesPaneProps) {
   const { frame, module, variables, globals, width, height } = props;
   const theme = useTheme();
+  const owner = frame ? frameKey(frame) : '';
+  const allLocalRows = rowsOf(variables, () => owner, props.expanded ?? false);
+  const skipped = Math.min(props.scroll ?? 0, Math.max(0, allLocalRows.length - 1));
+  const localRows = allLocalRows.slice(skipped);
+  const globalRows = rowsOf(globals, globalOwner, props.expanded ?? false);
   const available = Math.max(2, height - 2);
-  const nVars = localsRows(variables.length, globals.length, available);
+  const nVars = localsRows(localRows.length, globalRows.length, available);
   const nGlobals = available - nVars;
   const title = frame ? `Variables: #${frame.depth} ${functionLabel(module, frame.funcIndex, frame.name)}` : 'Variables';
   const empty = !frame ? '(no frame)' : frame.source === null ? '(no DWARF for this function)' : '(none in scope)';
   const unit = globals[0]?.unit;
-  const owner = frame ? frameKey(frame) : '';
+  const row = (r: Row, i: number, changed: ReadonlySet<string>) => {
+    if (r.kind === 'more') return <Text key={i} {...styleOf(theme, 'dim')}>{`     … ${r.count} more`}</Text>;
+    if (r.kind === 'child') return <ChildRow key={i} c={r.c} changed={changed.has(r.key)} />;
+    return <VariableRow key={i} v={r.v} width={width} changed={changed.has(r.key)} />;
+  };
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <PaneTitle title={title} width={width} hint="v" />
       {variables.length === 0 && <Text {...styleOf(theme, 'dim')}>{empty}</Text>}
-      <Clipped count={variables.length} rows={nVars}>
-        {(i) => <VariableRow key={i} v={variables[i]} width={width} changed={props.changed.has(variableKey(owner, variables[i]))} />}
+      {skipped > 0 && <Text {...styleOf(theme, 'dim')}>{` … ${skipped} above ([)`}</Text>}
+      <Clipped count={localRows.length} rows={nVars - (skipped > 0 ? 1 : 0)} hint=" (])">
+        {(i) => row(localRows[i], i, props.changed)}
       </Clipped>
       <PaneTitle title={unit ? `Globals: ${baseName(unit)}` : 'Globals'} width={width} />
       {globals.length === 0 && <Text {...styleOf(theme, 'dim')}>(none)</Text>}
-      <Clipped count={globals.length} rows={nGlobals}>
-        {(i) => <VariableRow key={i} v={globals[i]} width={width} changed={props.changedGlobals.has(variableKey(`global ${globals[i].unit}`, globals[i]))} />}
+      <Clipped count={globalRows.length} rows={nGlobals}>
+        {(i) => row(globalRows[i], i, props.changedGlobals)}
       </Clipped>
     </Box>
+  );
+}
+
+/** `   .x = 3` or `   [2] = 30`: a member or element under its variable. */
+function ChildRow({ c, changed }: { c: SourceValue; changed: boolean }) {
+  const theme = useTheme();
+  const marker = changed && !theme.color ? ' *' : '';
+  const label = c.name.startsWith('[') ? c.name : `.${c.name}`;
+  return (
+    <Text wrap="truncate-end">
+      {'   ' + label + ' = '}
+      <Text {...(changed ? styleOf(theme, 'changed') : c.available ? {} : styleOf(theme, 'dim'))}>{c.value + marker}</Text>
+    </Text>
   );
 }
 
@@ -79,14 +129,14 @@ function VariableRow({ v, width, changed }: { v: SourceVariable; width: number; 
 }
 
 /** The first items that fit in `rows`, the last row saying how many more there are. */
-function Clipped({ count, rows, children }: { count: number; rows: number; children: (i: number) => ReactNode }) {
+function Clipped({ count, rows, hint = '', children }: { count: number; rows: number; hint?: string; children: (i: number) => ReactNode }) {
   const theme = useTheme();
   const fits = count <= rows;
   const shown = fits ? count : Math.max(0, rows - 1);
   return (
     <>
       {Array.from({ length: shown }, (_, i) => children(i))}
-      {!fits && <Text {...styleOf(theme, 'dim')}>{` … ${count - shown} more`}</Text>}
+      {!fits && <Text {...styleOf(theme, 'dim')}>{` … ${count - shown} more${hint}`}</Text>}
     </>
   );
 }
