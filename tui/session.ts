@@ -36,6 +36,8 @@ export interface SessionState {
   readonly memoryAddress: number | null;
   /** The state at the stop before the last motion, for change highlighting. */
   readonly previous: StopSnapshot | null;
+  /** C variables (true) or Wasm locals and globals (false); null: C variables once DWARF shows (`showsVariables`). */
+  readonly variablesView: boolean | null;
 }
 
 /** The debuggee's answers at the current time, read once per generation. */
@@ -45,9 +47,9 @@ export interface StopData {
   readonly output: OutputView;
   readonly breakpoints: readonly Breakpoint[];
   readonly watchpoints: readonly Watchpoint[];
-  /** The selected frame's C parameters and locals (DWARF); empty without DWARF. */
+  /** The selected frame's C parameters and locals (DWARF); empty without DWARF or while the Wasm view shows. */
   readonly variables: readonly SourceVariable[];
-  /** Every compile unit's C globals. */
+  /** Every compile unit's C globals (empty while the Wasm view shows). */
   readonly globalVariables: readonly SourceVariable[];
   /** The breakpoints' hits, for the timeline (thinned per cell). */
   readonly breakpointMarks: readonly TimelineMark[];
@@ -70,7 +72,10 @@ export class DebugSession {
     cursor: null,
     memoryAddress: null,
     previous: null,
+    variablesView: null,
   };
+  /** Set once a frame with a source line (DWARF) has been seen: C variables become the default view. */
+  private dwarfSeen = false;
   private readonly listeners = new Set<() => void>();
   private cachedData: { generation: number; data: StopData } | null = null;
   private cachedTarget: { generation: number; target: CodeTarget } | null = null;
@@ -136,7 +141,7 @@ export class DebugSession {
   private async runMotion(motion: Motion): Promise<void> {
     let previous: StopSnapshot | null = null;
     try {
-      previous = takeSnapshot(this.debuggee, this.state.memoryAddress);
+      previous = takeSnapshot(this.debuggee, this.state.memoryAddress, this.showsVariables());
     } catch {
       // Highlighting is a nicety: a state the engine cannot describe must not block a motion.
     }
@@ -166,19 +171,27 @@ export class DebugSession {
     const d = this.debuggee;
     const frames = ask(() => d.frames(), []);
     const selected = Math.min(this.state.frameIndex, frames.length - 1);
+    this.dwarfSeen ||= frames.some((f) => f.source !== null);
+    // C variables cost a memory state at now: asked only while their view shows.
+    const c = this.showsVariables();
     const data: StopData = {
       frames,
       globals: ask(() => d.globals(), []),
       output: ask(() => d.output(), EMPTY_OUTPUT),
       breakpoints: ask(() => d.breakpoints(), []),
       watchpoints: ask(() => d.watchpoints(), []),
-      variables: selected >= 0 ? ask(() => d.variables(selected), []) : [],
-      globalVariables: ask(() => d.globalVariables(), []),
+      variables: c && selected >= 0 ? ask(() => d.variables(selected), []) : [],
+      globalVariables: c ? ask(() => d.globalVariables(), []) : [],
       breakpointMarks: ask(() => breakpointMarks(d), []),
       problems,
     };
     this.cachedData = { generation: this.state.generation, data };
     return data;
+  }
+
+  /** Whether the side column shows C variables: as chosen with `v`, else once DWARF has shown. */
+  showsVariables(): boolean {
+    return this.state.variablesView ?? this.dwarfSeen;
   }
 
   /** The selected frame (undefined when there are no frames). */

@@ -41,7 +41,8 @@ export function frameKey(frame: FrameView): string {
   return `${frame.funcIndex}@${frame.entryTime}`;
 }
 
-export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null): StopSnapshot {
+/** The state to compare the next stop with; C variables only when `withVariables` (they cost a memory state). */
+export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null, withVariables = true): StopSnapshot {
   const locals = new Map<string, readonly Value[]>();
   const variables = new Map<string, string>();
   const frames = debuggee.frames();
@@ -50,13 +51,15 @@ export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null): 
     variables.set(key, v.value);
     for (const c of v.children) variables.set(memberKey(key, c), c.value);
   };
-  try {
-    frames.slice(0, SNAPSHOT_FRAMES).forEach((f, i) => {
-      for (const v of debuggee.variables(i)) remember(variableKey(frameKey(f), v), v);
-    });
-    for (const v of debuggee.globalVariables()) remember(variableKey(globalOwner(v), v), v);
-  } catch {
-    // DWARF the engine cannot read: the variables pane says so; Wasm-level highlighting still works.
+  if (withVariables) {
+    try {
+      frames.slice(0, SNAPSHOT_FRAMES).forEach((f, i) => {
+        for (const v of debuggee.variables(i)) remember(variableKey(frameKey(f), v), v);
+      });
+      for (const v of debuggee.globalVariables()) remember(variableKey(globalOwner(v), v), v);
+    } catch {
+      // DWARF the engine cannot read: the variables pane says so; Wasm-level highlighting still works.
+    }
   }
   let memory: MemoryCapture | null = null;
   if (memoryAddress !== null && memoryAddress < debuggee.memorySize()) {

@@ -11,6 +11,7 @@
 import { type Abbreviation, readAbbreviations } from './abbrev.js';
 import type { DebugInfoSections } from './debugInfo.js';
 import { DwarfReader, readUnitLength } from './dwarfReader.js';
+import { DwarfFormatError } from './errors.js';
 import { Form, type FormValue, readForm, type UnitEncoding } from './forms.js';
 
 /** Attribute codes this module and its users read (DWARF 5, section 7.5.4). */
@@ -133,8 +134,9 @@ export class InfoUnit {
     return attr?.value instanceof Uint8Array ? attr.value : undefined;
   }
 
+  /** `section`, or a `DwarfFormatError` saying this unit refers to a section the module lacks. */
   need(section: Uint8Array | undefined, name: string): Uint8Array {
-    if (section === undefined) return new DwarfReader(new Uint8Array(0), '.debug_info', this.offset).fail(`the unit needs ${name}, which the module lacks`);
+    if (section === undefined) throw new DwarfFormatError('.debug_info', this.offset, `the unit at 0x${this.offset.toString(16)} needs ${name}, which the module lacks`);
     return section;
   }
 

@@ -42,7 +42,6 @@ interface Prompt {
   readonly text: string;
 }
 
-
 /** The screen at the given size, or at the terminal's (following resizes). */
 export function App(props: AppProps) {
   return props.size ? <Screen {...props} size={props.size} /> : <TerminalSized {...props} />;
@@ -66,18 +65,14 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
     setPromptState(promptNow.current);
   };
   const [bottom, setBottom] = useState<'output' | 'memory'>('output');
-  // C variables or Wasm locals; null: C variables once the module shows DWARF (until `v` decides).
-  const [variablesChoice, setVariables] = useState<boolean | null>(null);
   // C structs and arrays one level open (members and elements under the variable).
   const [expanded, setExpanded] = useState(false);
   // First row of the C variables list shown (] and [ move it by half the pane).
   const [variablesScroll, setVariablesScroll] = useState(0);
   const { columns, rows } = size;
   const layout = layoutFor(columns, rows);
-  // Once DWARF has been seen (C globals, or a frame with a source line), C variables are the default view.
-  const dwarfSeen = useRef(false);
-  dwarfSeen.current ||= hasDwarf(session);
-  const showVariables = variablesChoice ?? dwarfSeen.current;
+  session.data(); // the view below depends on what the debuggee showed so far
+  const showVariables = session.showsVariables();
 
   useEffect(() => session.setRenderFlush(() => app.waitUntilRenderFlush()), [session, app]);
   const callMarks = useMemo(() => quietly(() => importMarks(session.debuggee), []), [session]);
@@ -104,9 +99,9 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
       case 'switchBottom':
         return setBottom(bottom === 'output' ? 'memory' : 'output');
       case 'toggleVariables':
-        return setVariables(!showVariables);
+        return session.set({ variablesView: !showVariables });
       case 'toggleExpand':
-        setVariables(true);
+        if (!showVariables) session.set({ variablesView: true });
         return setExpanded(!expanded);
       case 'scrollVariables':
         return setVariablesScroll(Math.max(0, variablesScroll + command.delta * Math.max(1, Math.floor((layout.mainHeight - 4) / 2))));
@@ -243,12 +238,6 @@ function quietly<T>(what: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Whether the module has DWARF for C variables: it names some globals, or a frame has a source line. */
-function hasDwarf(session: DebugSession): boolean {
-  const data = session.data();
-  return data.globalVariables.length > 0 || data.frames.some((f) => f.source !== null);
 }
 
 /** One character of a chunk as ink would have reported it alone. */
