@@ -19,6 +19,7 @@ type StopState = Pick<Debuggee, 'now' | 'frames' | 'globals' | 'memorySize' | 'r
 export class SourceVariables {
   private dwarf: DwarfVariables | null | undefined;
   private memory: { time: bigint; bytes: Uint8Array } | null = null;
+  private globalsAt: { time: bigint; globals: ReturnType<StopState['globals']> } | null = null;
 
   constructor(private readonly bytecode: Uint8Array) {}
 
@@ -39,9 +40,10 @@ export class SourceVariables {
     const scope = dwarf?.scopeAt(frame.pc);
     if (!dwarf || !scope) return [];
     const memory = this.memoryReader(d);
-    const base = new FrameContext(frame, d, memory, null);
+    const globals = this.globalsOf(d);
+    const base = new FrameContext(frame, globals, memory, null);
     const frameBase = scope.function.frameBase === null ? null : evaluateFrameBase(scope.function.frameBase, contextFor(base, scope.function.unit.addressAtIndex.bind(scope.function.unit)));
-    const ctx = new FrameContext(frame, d, memory, frameBase);
+    const ctx = new FrameContext(frame, globals, memory, frameBase);
     const address = frame.pc - dwarf.codeOffset;
     return scope.variables.map((v) => this.value(v, contextFor(ctx, v.unit.addressAtIndex.bind(v.unit)), address, memory));
   }
@@ -51,7 +53,7 @@ export class SourceVariables {
     const dwarf = this.declarations;
     if (!dwarf) return [];
     const memory = this.memoryReader(d);
-    const ctx = new FrameContext(null, d, memory, null);
+    const ctx = new FrameContext(null, this.globalsOf(d), memory, null);
     return dwarf.globals().map((v) => this.value(v, contextFor(ctx, v.unit.addressAtIndex.bind(v.unit)), 0, memory));
   }
 
@@ -69,6 +71,12 @@ export class SourceVariables {
     if (location.kind === 'memory' && location.address >= 0xfffffffe) location = { kind: 'unavailable', reason: 'not in the linked program' };
     const node = describeVariable(v.name, v.type, location, memory);
     return { ...toSourceValue(node), kind: v.kind, declLine: v.declLine, unit: v.unitName };
+  }
+
+  /** The Wasm globals at `now`, asked once per time. */
+  private globalsOf(d: StopState): ReturnType<StopState['globals']> {
+    if (this.globalsAt?.time !== d.now) this.globalsAt = { time: d.now, globals: d.globals() };
+    return this.globalsAt.globals;
   }
 
   /** Linear memory at `now`, copied once per time. */
@@ -95,7 +103,7 @@ function scalar(v: Value | undefined): WasmScalar | null {
 class FrameContext {
   constructor(
     private readonly frame: FrameView | null,
-    private readonly d: StopState,
+    private readonly globals: ReturnType<StopState['globals']>,
     readonly memory: MemoryReader,
     readonly base: bigint | null,
   ) {}
@@ -108,10 +116,7 @@ class FrameContext {
     return scalar(this.frame?.stack[index]);
   }
 
-  private globals: ReturnType<StopState['globals']> | undefined;
-
   global(index: number): WasmScalar | null {
-    this.globals ??= this.d.globals();
     const g = this.globals.find((x) => x.index === index);
     if (g === undefined || g.bytes === null) return null;
     return { bytes: g.bytes, value: bytesToBig(g.bytes) };
