@@ -74,8 +74,9 @@ export class DebugSession {
     previous: null,
     variablesView: null,
   };
-  /** Set once a frame with a source line (DWARF) has been seen: C variables become the default view. */
+  /** Set once the module shows DWARF (C globals, or a frame with a source line): C variables become the default view. */
   private dwarfSeen = false;
+  private dwarfChecked = false;
   private readonly listeners = new Set<() => void>();
   private cachedData: { generation: number; data: StopData } | null = null;
   private cachedTarget: { generation: number; target: CodeTarget } | null = null;
@@ -172,6 +173,11 @@ export class DebugSession {
     const frames = ask(() => d.frames(), []);
     const selected = Math.min(this.state.frameIndex, frames.length - 1);
     this.dwarfSeen ||= frames.some((f) => f.source !== null);
+    if (!this.dwarfChecked) {
+      // Once, at the first stop (time 0: memory is the initial image, cheap): C globals mean DWARF.
+      this.dwarfChecked = true;
+      this.dwarfSeen ||= ask(() => d.globalVariables().length > 0, false);
+    }
     // C variables cost a memory state at now: asked only while their view shows.
     const c = this.showsVariables();
     const data: StopData = {

@@ -83,7 +83,7 @@ export interface SourceValue {
   readonly available: boolean;
   /** Address in linear memory, when the value lives there (not for one held in a Wasm local). */
   readonly address: number | null;
-  /** Struct/union members and array elements (bounded); empty for scalars. */
+  /** Struct/union members, array elements (bounded), or what a data pointer points at (one child named `*p`); empty for other scalars. */
   readonly children: readonly SourceValue[];
 }
 

@@ -20,7 +20,7 @@ export interface CValueNode {
   readonly available: boolean;
   /** Where it lives in linear memory, when it does (a Wasm local or a constant has no address). */
   readonly address: number | null;
-  /** Members of a struct or union, elements of an array (at most `FormatLimits.elements`); empty otherwise. */
+  /** Members of a struct or union, elements of an array (at most `FormatLimits.elements`), what a data pointer points at (`*p`); empty otherwise. */
   readonly children: readonly CValueNode[];
 }
 
@@ -92,7 +92,12 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
     case 'base': case 'enum': case 'pointer': case 'other': {
       const bytes = bytesOf(t.size);
       if (bytes === null) return unavailable(name, spelled, place.kind === 'memory' ? `address ${hex32(place.address)} is outside linear memory` : 'value too short for its type');
-      return node(scalarText(t, bytes, memory, limits));
+      const text = scalarText(t, bytes, memory, limits);
+      // A pointer to data opens to what it points at (`*p`), as in lldb; not `void *`, functions or strings.
+      const target = t.kind === 'pointer' ? stripTypedefs(t.target) : null;
+      const address = Number(bytesToBig(bytes));
+      if (t.kind !== 'pointer' || depth <= 0 || address === 0 || target === null || target.kind === 'void' || target.kind === 'function' || isCharType(target)) return node(text);
+      return node(text, [describe(`*${name}`, t.target, { kind: 'memory', address }, memory, limits, depth - 1)]);
     }
     case 'array': {
       if (depth < 0 && !isCharType(t.element)) return node('{...}');

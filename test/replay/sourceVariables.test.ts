@@ -128,6 +128,12 @@ describe('variables: every C type at a known stop', () => {
       expect(rec.children.map((c) => c.name)).toEqual(['id', 'weight', 'in', 'hue', 'flags', 'mode', 'next']);
       expect(rec.children[2].children.map((c) => `${c.name}=${c.value}`)).toEqual(['tag=-2', 'code="xyz"']);
       expect(find(vars, 'fn').type).toBe('int (*)(int)');
+      // Pointers open to what they point at: *prec is rec, *rec.next is g_rec; char and function pointers do not.
+      expect(find(vars, 'prec').children.map((c) => [c.name, c.value, c.address])).toEqual([['*prec', rec.value, rec.address]]);
+      expect(rec.children[6].children.map((c) => [c.name, c.value])).toEqual([['*next', gRec.value]]);
+      expect(find(vars, 'parr').children.map((c) => c.value)).toEqual(['20']);
+      expect(find(vars, 'msg').children).toEqual([]);
+      expect(find(vars, 'fn').children).toEqual([]);
       expect(vars.some((x) => x.name === 'inner_only')).toBe(false);
     } finally {
       r.removeBreakpoint(bp.id);

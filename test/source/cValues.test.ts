@@ -116,6 +116,32 @@ describe('aggregates', () => {
   });
 });
 
+describe('pointers open to what they point at', () => {
+  it('a data pointer has one child, *p; null, void, char and function pointers have none', () => {
+    view.setInt32(0xe0, 3, true);
+    view.setInt32(0xe4, -4, true);
+    view.setUint32(0xe8, 0xe0, true);
+    const p = show(ptr(POINT), 0xe8);
+    expect(p.value).toBe('0x000000e0');
+    expect(p.children.map((c) => [c.name, c.type, c.value, c.address])).toEqual([['*v', 'struct point', '{x = 3, y = -4}', 0xe0]]);
+    expect(show(ptr({ kind: 'void' }), 0xe8).children).toEqual([]);
+    expect(show(ptr(CHAR), 0xe8).children).toEqual([]);
+    view.setUint32(0xec, 0, true);
+    expect(show(ptr(POINT), 0xec).children).toEqual([]);
+    // A pointer to itself stops after the depth limit.
+    const self = { kind: 'pointer', size: 4, target: INT } as { kind: 'pointer'; size: number; target: CType };
+    self.target = self;
+    view.setUint32(0xf0, 0xf0, true);
+    let node = show(self, 0xf0);
+    let levels = 0;
+    while (node.children.length > 0) {
+      node = node.children[0];
+      levels++;
+    }
+    expect(levels).toBe(4);
+  });
+});
+
 describe('where the value is', () => {
   it('a value held in a Wasm local (no address), pieces, and unavailable locations', () => {
     const local = describeVariable('n', INT, { kind: 'value', bytes: Uint8Array.from([5, 0, 0, 0, 0, 0, 0, 0]) }, memory);

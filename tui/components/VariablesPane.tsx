@@ -92,11 +92,11 @@ export function VariablesPane(props: VariablesPaneProps) {
   );
 }
 
-/** `   .x = 3` or `   [2] = 30`: a member or element under its variable. */
+/** `   .x = 3`, `   [2] = 30` or `   *p = {...}`: a member, element or pointee under its variable. */
 function ChildRow({ c, changed }: { c: SourceValue; changed: boolean }) {
   const theme = useTheme();
   const marker = changed && !theme.color ? ' *' : '';
-  const label = c.name.startsWith('[') ? c.name : `.${c.name}`;
+  const label = c.name.startsWith('[') || c.name.startsWith('*') ? c.name : `.${c.name}`;
   return (
     <Text wrap="truncate-end">
       {'   ' + label + ' = '}
