@@ -1,8 +1,9 @@
 /**
  * Memory from the UI: show an address (`m`), toggle a watchpoint (`w`), go back to the last
- * write of an address (`W`). Addresses may name the selected frame's locals or the globals.
+ * write of an address (`W`). Addresses may name the selected frame's Wasm locals, the Wasm
+ * globals, or C variables (the selected frame's, then the globals).
  */
-import type { WriteRecord } from './engineApi.js';
+import type { SourceValue, WriteRecord } from './engineApi.js';
 import { describePc } from './format/location.js';
 import { byteHex, formatTime, hex } from './format/values.js';
 import { type AddressExpr, parseAddress, parseWatch, PromptInputError } from './parseInput.js';
@@ -10,7 +11,13 @@ import type { DebugSession } from './session.js';
 
 /** The address `expr` names now, checked against the memory's size. */
 export function evaluateAddress(session: DebugSession, expr: AddressExpr): number {
+  return resolveAddress(session, expr).address;
+}
+
+/** The address `expr` names now and, for a C variable, its size (else null). */
+export function resolveAddress(session: DebugSession, expr: AddressExpr): { address: number; size: number | null } {
   let base: number;
+  let size: number | null = null;
   if (expr.kind === 'number') base = expr.value;
   else if (expr.kind === 'local') {
     const frame = session.selectedFrame();
@@ -19,18 +26,45 @@ export function evaluateAddress(session: DebugSession, expr: AddressExpr): numbe
     if (v.type === 'i32') base = v.value >>> 0;
     else if (v.type === 'i64') base = Number(BigInt.asUintN(64, v.value));
     else throw new PromptInputError(`local ${expr.index} is ${v.type}, not an address`);
-  } else {
+  } else if (expr.kind === 'global') {
     const g = session.data().globals.find((x) => x.index === expr.index);
     if (!g) throw new PromptInputError(`there is no global ${expr.index}`);
     if (g.value === null || (g.type !== 'i32' && g.type !== 'i64')) throw new PromptInputError(`global ${expr.index} holds no known integer`);
     base = g.type === 'i32' ? Number(g.value) >>> 0 : Number(BigInt.asUintN(64, BigInt(g.value)));
+  } else {
+    const v = cValue(session, expr.path, expr.deref);
+    base = v.address;
+    size = v.size > 0 ? v.size : null;
   }
   const address = base + expr.offset;
-  const size = session.debuggee.memorySize();
-  if (address < 0 || address >= size) {
-    throw new PromptInputError(`${hex(address)} is outside linear memory (size ${hex(size)})`);
+  const memorySize = session.debuggee.memorySize();
+  if (address < 0 || address >= memorySize) {
+    throw new PromptInputError(`${hex(address)} is outside linear memory (size ${hex(memorySize)})`);
   }
-  return address;
+  return { address, size };
+}
+
+/** The C value `path` names (the selected frame's variables first, then the globals), with its address. */
+function cValue(session: DebugSession, path: readonly string[], deref: boolean): SourceValue & { address: number } {
+  const d = session.debuggee;
+  const frames = d.frames();
+  const index = Math.min(session.getState().frameIndex, frames.length - 1);
+  const scope = [...(index >= 0 ? d.variables(index) : []), ...d.globalVariables()];
+  const spelled = (deref ? '*' : '') + path.join('.').replace(/\.\[/g, '[');
+  let v: SourceValue | undefined = scope.find((x) => x.name === path[0]);
+  if (!v) throw new PromptInputError(`no C variable ${path[0]} in scope here`);
+  for (const part of path.slice(1)) {
+    const next: SourceValue | undefined = v.children.find((c) => c.name === part);
+    if (!next) throw new PromptInputError(`${v.name} (${v.type}) has no member or element ${part}`);
+    v = next;
+  }
+  if (deref) {
+    const target = v.children.find((c) => c.name.startsWith('*'));
+    if (!target) throw new PromptInputError(`${spelled}: ${v.name} (${v.type}) is not a pointer to data, or it is null`);
+    v = target;
+  }
+  if (v.address === null) throw new PromptInputError(`${spelled} is not in linear memory (${v.available ? 'it is held in a Wasm local' : v.value})`);
+  return v as SourceValue & { address: number };
 }
 
 /** `m`: the memory pane shows `text`'s address. */
@@ -46,8 +80,9 @@ export function showMemory(session: DebugSession, text: string): void {
 export function toggleWatchpoint(session: DebugSession, text: string): void {
   const d = session.debuggee;
   try {
-    const { address: expr, size } = parseWatch(text);
-    const address = evaluateAddress(session, expr);
+    const { address: expr, size: asked } = parseWatch(text);
+    const { address, size: cSize } = resolveAddress(session, expr);
+    const size = asked ?? cSize ?? 4;
     const existing = d.watchpoints().filter((w) => w.address === address);
     if (existing.length > 0) {
       for (const w of existing) d.removeWatchpoint(w.id);

@@ -33,23 +33,35 @@ export function parseTime(text: string, now: bigint, end: bigint): bigint {
   return t;
 }
 
-/** An address as typed: a number, or a local / global of the selected frame, plus an offset. */
+/** An address as typed: a number, a Wasm local / global of the selected frame, or a C variable, plus an offset. */
 export type AddressExpr =
   | { readonly kind: 'number'; readonly value: number; readonly offset: number }
   | { readonly kind: 'local'; readonly index: number; readonly offset: number }
-  | { readonly kind: 'global'; readonly index: number; readonly offset: number };
+  | { readonly kind: 'global'; readonly index: number; readonly offset: number }
+  /** `rec.in.tag` -> ['rec', 'in', 'tag']; `arr[2]` -> ['arr', '[2]']; `*p` dereferences the pointer the path names. */
+  | { readonly kind: 'variable'; readonly path: readonly string[]; readonly deref: boolean; readonly offset: number };
+
+const OFFSET = String.raw`\s*(?:([+-])\s*(0x[0-9a-f]+|\d+))?\s*$`;
 
 /**
  * `0x1000`, `4096`, `l3` / `local3` (the value of local 3 of the selected frame), `g0` /
- * `global0`, each optionally followed by `+N` or `-N` (decimal or hex).
+ * `global0`, or a C variable in scope (`counter`, `rec.in.tag`, `arr[2]`, `*prec`: where it
+ * lives), each optionally followed by `+N` or `-N` (decimal or hex). The Wasm forms win: a C
+ * variable named like `l2` or `g0` cannot be named here.
  */
 export function parseAddress(text: string): AddressExpr {
-  const m = /^\s*(0x[0-9a-f]+|\d+|l(?:ocal)?(\d+)|g(?:lobal)?(\d+))\s*(?:([+-])\s*(0x[0-9a-f]+|\d+))?\s*$/i.exec(text);
-  if (!m) throw new PromptInputError(`not an address: "${text.trim()}" (try 0x1000, 4096, l2, g0+16)`);
-  const offset = m[4] ? (m[4] === '-' ? -1 : 1) * Number(m[5]) : 0;
-  if (m[2] !== undefined) return { kind: 'local', index: Number(m[2]), offset };
-  if (m[3] !== undefined) return { kind: 'global', index: Number(m[3]), offset };
-  return { kind: 'number', value: Number(m[1]), offset };
+  const m = new RegExp(String.raw`^\s*(0x[0-9a-f]+|\d+|l(?:ocal)?(\d+)|g(?:lobal)?(\d+))` + OFFSET, 'i').exec(text);
+  if (m) {
+    const offset = m[4] ? (m[4] === '-' ? -1 : 1) * Number(m[5]) : 0;
+    if (m[2] !== undefined) return { kind: 'local', index: Number(m[2]), offset };
+    if (m[3] !== undefined) return { kind: 'global', index: Number(m[3]), offset };
+    return { kind: 'number', value: Number(m[1]), offset };
+  }
+  const c = new RegExp(String.raw`^\s*(\*?)\s*([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*|\[\d+\])*)` + OFFSET, 'i').exec(text);
+  if (!c) throw new PromptInputError(`not an address: "${text.trim()}" (try 0x1000, 4096, l2, g0+16, a C variable: counter, rec.x, arr[2], *p)`);
+  const path = [c[2], ...(c[3].match(/\.[A-Za-z_]\w*|\[\d+\]/g) ?? []).map((p) => (p.startsWith('.') ? p.slice(1) : p))];
+  const offset = c[4] ? (c[4] === '-' ? -1 : 1) * Number(c[5]) : 0;
+  return { kind: 'variable', path, deref: c[1] === '*', offset };
 }
 
 /**
@@ -67,10 +79,13 @@ export function parseBreakpoint(text: string): BreakpointSpec {
   return { kind: 'function', name: s };
 }
 
-/** A watchpoint: an address expression and a size in bytes (default 4): `0x1000`, `l2 8`. */
-export function parseWatch(text: string): { readonly address: AddressExpr; readonly size: number } {
+/**
+ * A watchpoint: an address expression and a size in bytes: `0x1000`, `l2 8`, `counter`. Without
+ * a size, null: the C variable's size, else 4.
+ */
+export function parseWatch(text: string): { readonly address: AddressExpr; readonly size: number | null } {
   const m = /^(.*?)(?:\s+(\d+))?\s*$/.exec(text.trim()) as RegExpExecArray;
-  const size = m[2] === undefined ? 4 : Number(m[2]);
-  if (size < 1 || size > 4096) throw new PromptInputError(`watch size ${size}: must be 1 to 4096 bytes`);
+  const size = m[2] === undefined ? null : Number(m[2]);
+  if (size !== null && (size < 1 || size > 4096)) throw new PromptInputError(`watch size ${size}: must be 1 to 4096 bytes`);
   return { address: parseAddress(m[1]), size };
 }

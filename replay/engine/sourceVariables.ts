@@ -90,7 +90,7 @@ export class SourceVariables {
 }
 
 function toSourceValue(n: CValueNode): SourceValue {
-  return { name: n.name, type: n.type, value: n.value, available: n.available, address: n.address, children: n.children.map(toSourceValue) };
+  return { name: n.name, type: n.type, value: n.value, available: n.available, address: n.address, size: n.size, children: n.children.map(toSourceValue) };
 }
 
 function scalar(v: Value | undefined): WasmScalar | null {

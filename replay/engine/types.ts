@@ -83,6 +83,8 @@ export interface SourceValue {
   readonly available: boolean;
   /** Address in linear memory, when the value lives there (not for one held in a Wasm local). */
   readonly address: number | null;
+  /** `sizeof` its C type in bytes (0 when unknown, and for bit fields). */
+  readonly size: number;
   /** Struct/union members, array elements (bounded), or what a data pointer points at (one child named `*p`); empty for other scalars. */
   readonly children: readonly SourceValue[];
 }

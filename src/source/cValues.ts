@@ -20,6 +20,8 @@ export interface CValueNode {
   readonly available: boolean;
   /** Where it lives in linear memory, when it does (a Wasm local or a constant has no address). */
   readonly address: number | null;
+  /** `sizeof` its type in bytes (0 when unknown). */
+  readonly size: number;
   /** Members of a struct or union, elements of an array (at most `FormatLimits.elements`), what a data pointer points at (`*p`); empty otherwise. */
   readonly children: readonly CValueNode[];
 }
@@ -67,8 +69,8 @@ export function describeVariable(name: string, type: CType, location: EvaluatedL
   }
 }
 
-function unavailable(name: string, type: string, reason: string): CValueNode {
-  return { name, type, value: `<unavailable: ${reason}>`, available: false, address: null, children: [] };
+function unavailable(name: string, type: string, reason: string, size = 0): CValueNode {
+  return { name, type, value: `<unavailable: ${reason}>`, available: false, address: null, size, children: [] };
 }
 
 function read(place: Place, offset: number, length: number, memory: MemoryReader): Uint8Array | null {
@@ -84,7 +86,8 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
   const spelled = typeName(type);
   const address = place.kind === 'memory' ? place.address : null;
   const t = stripTypedefs(type);
-  const node = (value: string, children: CValueNode[] = []): CValueNode => ({ name, type: spelled, value, available: true, address, children });
+  const size = sizeOf(type);
+  const node = (value: string, children: CValueNode[] = []): CValueNode => ({ name, type: spelled, value, available: true, address, size, children });
   const bytesOf = (size: number): Uint8Array | null => read(place, 0, size, memory);
   switch (t.kind) {
     case 'void': return unavailable(name, spelled, 'void has no value');
@@ -143,7 +146,7 @@ function member(m: { name: string; type: CType; offset: number; bitSize?: number
   const signed = t.kind === 'base' && (t.encoding === Encoding.signed || t.encoding === Encoding.signedChar);
   const v = signed ? BigInt.asIntN(m.bitSize, raw) : raw;
   const text = t.kind === 'enum' ? enumText(t, v) : t.kind === 'base' && t.encoding === Encoding.boolean ? (v !== 0n ? 'true' : 'false') : String(v);
-  return { name: m.name, type: spelled, value: text, available: true, address: null, children: [] };
+  return { name: m.name, type: spelled, value: text, available: true, address: null, size: 0, children: [] };
 }
 
 function isCharType(t: CType): boolean {

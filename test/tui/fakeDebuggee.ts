@@ -152,13 +152,14 @@ export class FakeDebuggee implements Debuggee {
     const f = this.frames()[frameIndex];
     if (f === undefined) throw new RangeError(`no frame ${frameIndex}`);
     if (!(this.options.dwarf ?? true) || f.source === null) return [];
-    const int = (name: string, kind: SourceVariable['kind'], local: number, declLine: number): SourceVariable => ({
+    const int = (name: string, kind: SourceVariable['kind'], local: number, declLine: number, address: number | null): SourceVariable => ({
       name, type: 'int', kind, declLine, unit: FILE, value: String((f.locals[local] as { value: number }).value),
-      available: true, address: null, children: [],
+      available: true, address, size: 4, children: [],
     });
-    if (f.funcIndex === 1) return [int('a', 'parameter', 0, 3), int('b', 'parameter', 1, 3)];
+    // divide's parameters stay in Wasm locals; main's total and i live at 0x1000 and 0x1004 (see memoryAt).
+    if (f.funcIndex === 1) return [int('a', 'parameter', 0, 3, null), int('b', 'parameter', 1, 3, null)];
     const inLoop = f.pc >= 0x64 && f.pc <= 0x79;
-    return [int('total', 'local', 0, 8), ...(inLoop ? [int('i', 'local', 1, 9)] : [])];
+    return [int('total', 'local', 0, 8, 0x1000), ...(inLoop ? [int('i', 'local', 1, 9, 0x1004)] : [])];
   }
 
   globalVariables(): readonly SourceVariable[] {

@@ -160,6 +160,29 @@ describe('breakpoint and watchpoint keys', () => {
     ui.unmount();
   });
 
+  it('m, w and W take C variables: where they live, their size, when they were last written', async () => {
+    const { fake, ui } = app({ startAt: 36n }); // in main, after the second round's store to total
+    await ui.press('m');
+    await ui.answer('total'); // main's total lives at 0x1000
+    expect(ui.text()).toContain('Memory at 0x1000');
+    await ui.press('w');
+    await ui.answer('total');
+    expect(fake.calls.at(-1)).toEqual({ method: 'addWatchpoint', args: [0x1000, 4] }); // sizeof(int)
+    await ui.press('W');
+    await ui.answer('total');
+    expect(fake.calls.slice(-2)).toEqual([{ method: 'lastWriteBefore', args: [0x1000] }, { method: 'seek', args: [27n] }]);
+    expect(ui.text()).toContain('last write of 0x1000: store at time 27 by debug_target.c:10 in main');
+    ui.unmount();
+    const inDivide = app({ startAt: 12n }).ui;
+    await inDivide.press('m');
+    await inDivide.answer('a');
+    expect(inDivide.text()).toContain('error: a is not in linear memory (it is held in a Wasm local)');
+    await inDivide.press('m');
+    await inDivide.answer('nosuch');
+    expect(inDivide.text()).toContain('error: no C variable nosuch in scope here');
+    inDivide.unmount();
+  });
+
   it('W on a never-written address says so and stays', async () => {
     const { fake, ui } = app();
     await ui.press('W');

@@ -26,13 +26,20 @@ describe('parseAddress', () => {
     ['local2 + 16', { kind: 'local', index: 2, offset: 16 }],
     ['g0-0x10', { kind: 'global', index: 0, offset: -16 }],
     ['GLOBAL1', { kind: 'global', index: 1, offset: 0 }],
+    ['counter', { kind: 'variable', path: ['counter'], deref: false, offset: 0 }],
+    ['rec.in.tag', { kind: 'variable', path: ['rec', 'in', 'tag'], deref: false, offset: 0 }],
+    ['g_grid[1][2] + 4', { kind: 'variable', path: ['g_grid', '[1]', '[2]'], deref: false, offset: 4 }],
+    ['*prec', { kind: 'variable', path: ['prec'], deref: true, offset: 0 }],
+    ['* rec.next-0x8', { kind: 'variable', path: ['rec', 'next'], deref: true, offset: -8 }],
   ])('%s', (text, expr) => {
     expect(parseAddress(text)).toEqual(expr);
   });
 
   it('refuses what is not an address', () => {
-    expect(() => parseAddress('main')).toThrow('not an address: "main" (try 0x1000, 4096, l2, g0+16)');
+    expect(() => parseAddress('main()')).toThrow('not an address: "main()" (try 0x1000, 4096, l2, g0+16, a C variable: counter, rec.x, arr[2], *p)');
     expect(() => parseAddress('')).toThrow(/not an address/);
+    expect(() => parseAddress('a[b]')).toThrow(/not an address/);
+    expect(() => parseAddress('**p')).toThrow(/not an address/);
   });
 });
 
@@ -56,7 +63,8 @@ describe('parseBreakpoint', () => {
 
 describe('parseWatch', () => {
   it('takes an address and an optional size (default 4)', () => {
-    expect(parseWatch('0x1000')).toEqual({ address: { kind: 'number', value: 0x1000, offset: 0 }, size: 4 });
+    expect(parseWatch('0x1000')).toEqual({ address: { kind: 'number', value: 0x1000, offset: 0 }, size: null });
+    expect(parseWatch('counter')).toEqual({ address: { kind: 'variable', path: ['counter'], deref: false, offset: 0 }, size: null });
     expect(parseWatch('l1+8 2')).toEqual({ address: { kind: 'local', index: 1, offset: 8 }, size: 2 });
     expect(() => parseWatch('0x10 0')).toThrow(/must be 1 to 4096/);
   });

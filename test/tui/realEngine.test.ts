@@ -53,6 +53,12 @@ describe('the UI over the replay engine', () => {
     await ui.press('N'); // back to the first line of the body, where the breakpoint is
     expect(ui.text()).toMatch(/breakpoint 1 at debug_target\.c:38 in factorial/);
     expect(ui.text()).toMatch(/▶#0 facto\S* debug_target\.c:38/); // the name gives way to the location at 80 columns
+    // When was the C global `counter` last written? In bump(), at its store line.
+    const bumpStore = fs.readFileSync(path.join(root, 'test/fixtures/c/debug_target.c'), 'utf8').split('\n').findIndex((l) => l.includes('@bump-store')) + 1;
+    await ui.press('W');
+    await ui.answer('counter');
+    expect(ui.text()).toMatch(new RegExp(`last write of 0x[0-9a-f]+: store at time [\\d,]+ by debug_target\\.c:${bumpStore} in bump`));
+    expect(ui.text()).toContain('Variables: #0 bump');
     await ui.press('m');
     await ui.answer('g0');
     expect(ui.text()).toMatch(/Memory at 0x[0-9a-f]+/);
