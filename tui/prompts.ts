@@ -11,10 +11,10 @@ export type PromptKind = 'time' | 'memory' | 'breakpoint' | 'watch' | 'lastWrite
 /** The question shown before the typed text. */
 export const PROMPT_LABELS: Record<PromptKind, string> = {
   time: 'go to time (12345, 50%, +N, -N, start, end): ',
-  memory: 'memory at (0x1000, 4096, l2, g0+16): ',
+  memory: 'memory at (0x1000, l2, g0+16, a C variable): ',
   breakpoint: 'break at (file.c:12, function, 0xPC): ',
-  watch: 'watch (toggle) address [size]: ',
-  lastWrite: 'last write of address (Enter: the memory view\'s): ',
+  watch: 'watch (toggle) address or C variable [size]: ',
+  lastWrite: 'last write of address / C variable (Enter: memory view): ',
 };
 
 /** Carries out an answered prompt; errors become status messages. Resolves when done. */

@@ -29,7 +29,7 @@ export function MemoryPane(props: MemoryPaneProps) {
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <PaneTitle title={title} width={width} hint={props.hint} />
-      {address === null && <Text {...styleOf(theme, 'dim')}>press m and type an address (0x1000, l2, g0+16)</Text>}
+      {address === null && <Text {...styleOf(theme, 'dim')}>press m and type an address (0x1000, l2, a C variable)</Text>}
       {props.error !== null && <Text {...styleOf(theme, 'error')}>{props.error}</Text>}
       {rows.map((row) => (
         <Text key={row.address} wrap="truncate-end">
