@@ -125,6 +125,11 @@ export class DwarfVariables {
     return undefined;
   }
 
+  /** Every function with code that DWARF describes, in unit order. */
+  allFunctions(): FunctionScope[] {
+    return this.functions().map((f) => f.scope);
+  }
+
   /** Every compile unit's global (and file-static) variables that have a location or a constant, in unit order. */
   globals(): readonly VariableDecl[] {
     if (this.globalList !== undefined) return this.globalList;

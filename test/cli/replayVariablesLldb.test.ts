@@ -4,19 +4,35 @@
  * location evaluator) stops at a line and prints `frame variable` and `target variable`, and
  * the engine opened on the same trace stops at the same line. Every variable lldb prints must
  * have the same value in wtrace, after translating lldb's notation (`'A'` for a char, `(a, b)`
- * for a nested aggregate, `NULL`). Skipped only where lldb-22 is absent and CI is unset.
+ * for a nested aggregate, `NULL`). A second recording (args_env, -O2) checks the values location
+ * lists keep on the Wasm operand stack, at the pcs where they do. Skipped only where lldb-22 is
+ * absent and CI is unset.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReplay, type SourceValue } from '../../replay/index.js';
+import { DwarfVariables } from '../../src/source/index.js';
 import { fixture, root, skipWithout, tempDir, waitFor, wtrace } from '../helpers/run.js';
 
 let trace: string;
 let server: ChildProcess;
 let port = 0;
-let serverErr = '';
+let serverErr = (): string => '';
+let optTrace: string;
+let optServer: ChildProcess;
+let optPort = 0;
+let optErr = (): string => '';
+
+/** Serves `file` with `wtrace replay --gdb` on a free port. */
+async function serve(file: string): Promise<{ child: ChildProcess; port: number; err: () => string }> {
+  let err = '';
+  const child = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'replay', '--gdb', '127.0.0.1:0', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.test(err), 20_000);
+  return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(err)![1]), err: () => err };
+}
 
 const FILE = 'variables.c';
 const markerLine = (name: string) => fs.readFileSync(path.join(root, `test/fixtures/c/${FILE}`), 'utf8').split('\n').findIndex((l) => l.includes(`@${name}`)) + 1;
@@ -26,18 +42,24 @@ beforeAll(async () => {
   trace = path.join(tempDir(), 'variables.wtrace');
   const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('variables')]);
   expect(r.status, r.stderr).toBe(0);
-  server = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'replay', '--gdb', '127.0.0.1:0', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stderr!.on('data', (d: Buffer) => (serverErr += d));
-  await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.test(serverErr), 20_000);
-  port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(serverErr)![1]);
-}, 30_000);
+  const s1 = await serve(trace);
+  [server, port] = [s1.child, s1.port];
+  serverErr = s1.err;
+  optTrace = path.join(tempDir(), 'args_env.wtrace');
+  const r2 = wtrace(['record', '--detail', 'full', '-o', optTrace, fixture('args_env'), '--', 'FIRST', 'SECOND']);
+  expect(r2.status, r2.stderr).toBe(0);
+  const s2 = await serve(optTrace);
+  [optServer, optPort] = [s2.child, s2.port];
+  optErr = s2.err;
+}, 60_000);
 
 afterAll(() => {
   server?.kill('SIGINT');
+  optServer?.kill('SIGINT');
 });
 
-async function lldb(commands: string[]): Promise<Map<string, string>> {
-  const args = ['--no-lldbinit', '-o', `process connect --plugin wasm connect://127.0.0.1:${port}`, ...commands.flatMap((c) => ['-o', c]), '-o', 'quit'];
+async function lldb(commands: string[], on = port): Promise<Map<string, string>> {
+  const args = ['--no-lldbinit', '-o', `process connect --plugin wasm connect://127.0.0.1:${on}`, ...commands.flatMap((c) => ['-o', c]), '-o', 'quit'];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('lldb-22', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -45,7 +67,7 @@ async function lldb(commands: string[]): Promise<Map<string, string>> {
     child.stderr!.on('data', (c: Buffer) => (out += c));
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`lldb-22 timed out:\n${out}\nserver:\n${serverErr}`));
+      reject(new Error(`lldb-22 timed out:\n${out}\nservers:\n${serverErr()}\n${optErr()}`));
     }, 60_000);
     child.on('close', () => {
       clearTimeout(timer);
@@ -113,4 +135,43 @@ describe.skipIf(skipWithout('lldb-22'))('C variables: wtrace and lldb-22 agree',
       replay.close();
     }
   }, 90_000);
+});
+
+describe.skipIf(skipWithout('lldb-22'))('C variables in optimised code: wtrace and lldb-22 agree', () => {
+  it('where location lists put variables on the Wasm operand stack (args_env, -O2)', async () => {
+    // The pcs where some variable of main lives on the operand stack (DW_OP_WASM_location 2 i).
+    const module = new Uint8Array(fs.readFileSync(fixture('args_env')));
+    const dv = DwarfVariables.fromModule(module)!;
+    const main = dv.allFunctions().find((f) => f.name === 'main')!;
+    const pcs = new Set<number>();
+    for (let pc = main.ranges[0].low; pc < main.ranges[0].high; pc++) {
+      for (const v of dv.scopeAt(pc)?.variables ?? []) {
+        if (v.location?.kind !== 'list') continue;
+        for (const e of v.location.entries) if (e.expr[0] === 0xed && e.expr[1] === 2) pcs.add(e.low + dv.codeOffset);
+      }
+    }
+    expect(pcs.size).toBeGreaterThanOrEqual(2);
+    const replay = await openReplay(optTrace);
+    try {
+      let compared = 0;
+      for (const pc of [...pcs].sort((a, b) => a - b)) {
+        const address = `0x${(0x4000000000000000n + BigInt(pc)).toString(16)}`;
+        const out = await lldb([`breakpoint set -a ${address}`, 'continue', 'frame variable'], optPort);
+        if (!new RegExp(`frame #0: ${address}`).test(out.get('continue') ?? '')) continue; // never executed
+        const theirs = lldbValues(out.get('frame variable') ?? '');
+        const bp = replay.addBreakpoint({ kind: 'pc', pc });
+        replay.seek(0n);
+        expect(replay.continue('forward').kind).toBe('breakpoint');
+        replay.removeBreakpoint(bp.id);
+        const ours = new Map(replay.variables(0).map((v) => [v.name, v]));
+        for (const [name, value] of theirs) {
+          expect(asLldb(ours.get(name)!), `${name} at pc 0x${pc.toString(16)}`).toBe(value);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThanOrEqual(4);
+    } finally {
+      replay.close();
+    }
+  }, 120_000);
 });

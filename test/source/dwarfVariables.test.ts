@@ -157,8 +157,9 @@ describe('scopes at a pc', () => {
 });
 
 function findFunction(dv: DwarfVariables, name: string): number {
-  for (let pc = dv.codeOffset; pc < dv.codeOffset + 0x10000; pc++) if (dv.functionAt(pc)?.name === name) return pc;
-  throw new Error(`no function ${name}`);
+  const f = dv.allFunctions().find((x) => x.name === name);
+  if (f === undefined) throw new Error(`no function ${name}`);
+  return f.ranges[0].low;
 }
 
 function sleb(bytes: Uint8Array, at: number): number {
