@@ -23,9 +23,9 @@ export interface StopSnapshot {
 /** How many frames' C variables a snapshot keeps: the ones a user looks at after a step. */
 export const SNAPSHOT_FRAMES = 8;
 
-/** A C variable's identity across stops: its activation (or `global` and unit), name and declaration line. */
+/** A C variable's identity across stops: its activation (or `global` and unit), inlined function, name and declaration line. */
 export function variableKey(owner: string, v: SourceVariable): string {
-  return `${owner}|${v.name}@${v.declLine ?? ''}`;
+  return `${owner}|${v.inlined === null ? '' : `${v.inlined}:`}${v.name}@${v.declLine ?? ''}`;
 }
 
 /** The owner key of a C global (its compile unit). */

@@ -70,7 +70,7 @@ export class SourceVariables {
     // wasm-ld points the debug info of data it did not link at the tombstone address -1 (or -2).
     if (location.kind === 'memory' && location.address >= 0xfffffffe) location = { kind: 'unavailable', reason: 'not in the linked program' };
     const node = describeVariable(v.name, v.type, location, memory);
-    return { ...toSourceValue(node), kind: v.kind, declLine: v.declLine, unit: v.unitName };
+    return { ...toSourceValue(node), kind: v.kind, declLine: v.declLine, unit: v.unitName, inlined: v.inlined };
   }
 
   /** The Wasm globals at `now`, asked once per time. */

@@ -96,6 +96,8 @@ export interface SourceVariable extends SourceValue {
   readonly declLine: number | null;
   /** The compile unit (main source file) that declares it. */
   readonly unit: string;
+  /** The function inlined at this pc that it belongs to (listed after the frame's own); null otherwise. */
+  readonly inlined: string | null;
 }
 
 /** The program's output streams up to the current time. */
@@ -167,7 +169,8 @@ export interface Debuggee {
   output(): OutputView;
   /**
    * The C parameters, then the locals in scope at frame `frameIndex`'s pc (outer blocks
-   * first), from the module's DWARF, with values at `now`. Empty without DWARF or in a function
+   * first), then those of functions inlined at that pc (`inlined`), from the module's DWARF,
+   * with values at `now`. Empty without DWARF or in a function
    * DWARF does not describe. Throws `RangeError` for a frame that does not exist and
    * `DwarfFormatError` for malformed DWARF; a value that cannot be read is marked unavailable.
    */

@@ -28,6 +28,10 @@ export interface VariableDecl {
   readonly unitName: string;
   /** The unit the declaration is in (its `.debug_addr` table serves `DW_OP_addrx`). */
   readonly unit: InfoUnit;
+  /** The function inlined at the pc that the variable belongs to; null for the frame's own function. */
+  readonly inlined: string | null;
+  /** Offset of its DIE in `.debug_info`: tells apart same-named variables of several inlined calls. */
+  readonly dieOffset: number;
 }
 
 /** A function with code, as DWARF describes it. */
@@ -41,7 +45,11 @@ export interface FunctionScope {
   readonly unitName: string;
 }
 
-/** The variables visible at one pc: parameters first, then locals from the outermost block inward. */
+/**
+ * The variables visible at one pc: parameters first, then locals from the outermost block
+ * inward; then, when the pc is in code inlined from another function, that function's
+ * parameters and locals (`inlined` names it), the most deeply inlined last.
+ */
 export interface ScopeAt {
   readonly function: FunctionScope;
   readonly variables: readonly VariableDecl[];
@@ -84,24 +92,35 @@ export class DwarfVariables {
     const address = pc - this.codeOffset;
     const hit = this.entryAt(address);
     if (hit === undefined) return null;
-    const variables: VariableDecl[] = [];
-    const params: VariableDecl[] = [];
-    const visit = (die: Die): void => {
-      for (const c of die.children) {
-        if (c.tag === Tag.formalParameter) {
-          const v = this.decl(c, 'parameter');
-          if (v) params.push(v);
-        } else if (c.tag === Tag.variable) {
-          const v = this.decl(c, 'local');
-          if (v) variables.push(v);
-        } else if (c.tag === Tag.lexicalBlock) {
-          const ranges = dieRanges(c);
-          if (ranges.length === 0 || inRanges(ranges, address)) visit(c);
+    const out: VariableDecl[] = [];
+    // One function's scope (the function itself, or a function inlined into it): parameters, then
+    // locals of the blocks covering the pc; an inlined call covering the pc follows, deeper last.
+    const scope = (root: Die, inlined: string | null): void => {
+      const params: VariableDecl[] = [];
+      const locals: VariableDecl[] = [];
+      let inner: Die | undefined;
+      const visit = (die: Die): void => {
+        for (const c of die.children) {
+          if (c.tag === Tag.formalParameter) {
+            const v = this.decl(c, 'parameter', inlined);
+            if (v) params.push(v);
+          } else if (c.tag === Tag.variable) {
+            const v = this.decl(c, 'local', inlined);
+            if (v) locals.push(v);
+          } else if (c.tag === Tag.lexicalBlock || c.tag === Tag.inlinedSubroutine) {
+            const ranges = this.rangesOf(c);
+            const covers = ranges.length === 0 ? c.tag === Tag.lexicalBlock : inRanges(ranges, address);
+            if (covers && c.tag === Tag.lexicalBlock) visit(c);
+            else if (covers) inner ??= c;
+          }
         }
-      }
+      };
+      visit(root);
+      out.push(...params, ...locals);
+      if (inner !== undefined) scope(inner, nameOf(inner) ?? '?');
     };
-    visit(hit.die);
-    return { function: hit.scope, variables: [...params, ...variables] };
+    scope(hit.die, null);
+    return { function: hit.scope, variables: out };
   }
 
   /** The function whose code covers `pc` (module offset), or null. */
@@ -173,14 +192,22 @@ export class DwarfVariables {
   }
 
   private readonly declCache = new Map<number, VariableDecl | null>();
+  private readonly rangeCache = new Map<number, AddressRange[]>();
 
-  private decl(die: Die, kind: VariableDecl['kind']): VariableDecl | null {
+  /** A block's or inlined call's ranges, read once per DIE. */
+  private rangesOf(die: Die): AddressRange[] {
+    let r = this.rangeCache.get(die.offset);
+    if (r === undefined) this.rangeCache.set(die.offset, (r = dieRanges(die)));
+    return r;
+  }
+
+  private decl(die: Die, kind: VariableDecl['kind'], inlined: string | null = null): VariableDecl | null {
     let v = this.declCache.get(die.offset);
-    if (v === undefined) this.declCache.set(die.offset, (v = this.readDecl(die, kind)));
+    if (v === undefined) this.declCache.set(die.offset, (v = this.readDecl(die, kind, inlined)));
     return v;
   }
 
-  private readDecl(die: Die, kind: VariableDecl['kind']): VariableDecl | null {
+  private readDecl(die: Die, kind: VariableDecl['kind'], inlined: string | null): VariableDecl | null {
     const origin = die.unit.ref(die.attrs.get(At.abstractOrigin)) ?? die.unit.ref(die.attrs.get(At.specification));
     const name = nameOf(die);
     if (name === undefined) return null; // compiler-made (string literals' arrays)
@@ -196,6 +223,8 @@ export class DwarfVariables {
       declLine: typeof declLine === 'number' ? declLine : null,
       unitName: unit.string(unit.root.attrs.get(At.name)) ?? '',
       unit,
+      inlined,
+      dieOffset: die.offset,
     };
   }
 }

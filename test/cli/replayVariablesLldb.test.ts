@@ -137,6 +137,37 @@ describe.skipIf(skipWithout('lldb-22'))('C variables: wtrace and lldb-22 agree',
   }, 90_000);
 });
 
+describe.skipIf(skipWithout('lldb-22'))('C variables of an inlined call: wtrace and lldb-22 agree', () => {
+  it("lldb's inlined frame and wtrace's inlined variables of the same stop hold the same values", async () => {
+    const line = markerLine('scaled-body');
+    // A server of its own: the shared one stays where the last lldb session left it.
+    const own = await serve(trace);
+    let out: Map<string, string>;
+    try {
+      out = await lldb([`breakpoint set -f ${FILE} -l ${line}`, 'continue', 'frame variable', 'next', 'frame variable v k product'], own.port);
+    } finally {
+      own.child.kill('SIGINT');
+    }
+    expect(out.get('continue')).toMatch(/frame #0: .*`scaled\(v=20, k=3\)/); // lldb shows the inlined call as a frame
+    const before = lldbValues(out.get('frame variable')!);
+    const after = lldbValues(out.get('frame variable v k product')!);
+    expect([...before.keys()].sort()).toEqual(['k', 'product', 'v']);
+
+    const replay = await openReplay(trace);
+    try {
+      replay.addBreakpoint({ kind: 'line', file: FILE, line });
+      expect(replay.continue('forward').kind).toBe('breakpoint');
+      const inlined = () => new Map(replay.variables(0).filter((v) => v.inlined === 'scaled').map((v) => [v.name, v.value]));
+      expect(inlined()).toEqual(before);
+      replay.stepOver('forward', 'line');
+      expect(inlined()).toEqual(after);
+      expect(after.get('product')).toBe('60');
+    } finally {
+      replay.close();
+    }
+  }, 90_000);
+});
+
 describe.skipIf(skipWithout('lldb-22'))('C variables in optimised code: wtrace and lldb-22 agree', () => {
   it('where location lists put variables on the Wasm operand stack (args_env, -O2)', async () => {
     // The pcs where some variable of main lives on the operand stack (DW_OP_WASM_location 2 i).

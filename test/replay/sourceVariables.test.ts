@@ -165,6 +165,29 @@ describe('variables: every C type at a known stop', () => {
     }
   });
 
+  it("lists an inlined call's parameters and locals after main's own, while its code runs", () => {
+    const bp = r.addBreakpoint({ kind: 'line', file: FILE, line: markerLine(FILE, 'scaled-body') });
+    try {
+      r.seek(0n);
+      expect(r.continue('forward').kind).toBe('breakpoint');
+      expect(r.frames()[0].name).toBe('__original_main'); // no Wasm call: the code is main's
+      const vars = r.variables(0);
+      const inlined = vars.filter((v) => v.inlined !== null);
+      // scaled(arr[1], 3) with arr[1] = 20; product is not computed yet on its own line.
+      expect(inlined.map((v) => `${v.inlined} ${v.kind} ${v.name}`)).toEqual(['scaled parameter v', 'scaled parameter k', 'scaled local product']);
+      expect(inlined.slice(0, 2).map((v) => v.value)).toEqual(['20', '3']);
+      expect(vars.slice(0, vars.length - 3).every((v) => v.inlined === null)).toBe(true);
+      r.stepOver('forward', 'line');
+      expect(find(r.variables(0).filter((v) => v.inlined !== null), 'product').value).toBe('60');
+      r.stepOver('forward', 'line');
+      r.stepOver('forward', 'line');
+      expect(r.variables(0).some((v) => v.inlined !== null)).toBe(false); // past the inlined code
+      expect(find(r.variables(0), 'sc3').value).toBe('61');
+    } finally {
+      r.removeBreakpoint(bp.id);
+    }
+  });
+
   it('lists the globals of every type, and marks one the linker dropped as unavailable', () => {
     r.seek(r.end);
     const g = Object.fromEntries(r.globalVariables().filter((x) => x.unit.endsWith(FILE)).map((x) => [x.name, x]));

@@ -154,7 +154,7 @@ export class FakeDebuggee implements Debuggee {
     if (!(this.options.dwarf ?? true) || f.source === null) return [];
     const int = (name: string, kind: SourceVariable['kind'], local: number, declLine: number, address: number | null): SourceVariable => ({
       name, type: 'int', kind, declLine, unit: FILE, value: String((f.locals[local] as { value: number }).value),
-      available: true, address, size: 4, children: [],
+      available: true, address, size: 4, children: [], inlined: null,
     });
     // divide's parameters stay in Wasm locals; main's total and i live at 0x1000 and 0x1004 (see memoryAt).
     if (f.funcIndex === 1) return [int('a', 'parameter', 0, 3, null), int('b', 'parameter', 1, 3, null)];

@@ -104,6 +104,16 @@ describe('C variables over the replay engine (variables.c)', () => {
     expect(text).not.toContain('   .weight = 70.5 *');
     await ui.press('e');
     expect(ui.text()).not.toContain('   .id = 50');
+    // Into the code of scaled(), inlined into main: its variables follow main's under a heading.
+    const scaledLine = lines.findIndex((l) => l.includes('@scaled-body')) + 1;
+    await ui.press('B');
+    await ui.answer(`variables.c:${scaledLine}`);
+    await ui.press('c');
+    text = ui.text();
+    expect(text).toContain(`breakpoint 2 at variables.c:${scaledLine} in __original_main`);
+    expect(text).toMatch(/│ inlined scaled\(\):\s*\n.*│ int v = 20\s*\n/);
+    await ui.press(']');
+    expect(ui.text()).toMatch(/│ int v = 20\s*\n.*│ int k = 3\s*\n.*│ int product = /);
     ui.unmount();
   });
 });

@@ -175,7 +175,7 @@ describe('C variables view', () => {
   });
 
   it("picks the globals of the selected frame's compile unit by its source file", () => {
-    const g = (name: string, unit: string): SourceVariable => ({ name, unit, type: 'int', value: '0', kind: 'global', declLine: 1, available: true, address: 0, children: [] });
+    const g = (name: string, unit: string): SourceVariable => ({ name, unit, type: 'int', value: '0', kind: 'global', declLine: 1, available: true, address: 0, size: 4, children: [], inlined: null });
     const globals = [g('a', 'test/fixtures/c/x.c'), g('b', './libc/y.c'), g('c', 'x.c')];
     const frame = new FakeDebuggee({ startAt: 12n }).frames()[0];
     expect(globalsForFrame({ ...frame, source: { file: './test/fixtures/c/x.c', line: 1, column: 0 } }, globals).map((v) => v.name)).toEqual(['a', 'c']);

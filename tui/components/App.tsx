@@ -25,7 +25,7 @@ import { OutputPane } from './OutputPane.js';
 import { StackPane } from './StackPane.js';
 import { StatusLine } from './StatusLine.js';
 import { TimelineRow } from './TimelineRow.js';
-import { VariablesPane } from './VariablesPane.js';
+import { variableRowCount, VariablesPane } from './VariablesPane.js';
 
 export interface AppProps {
   readonly session: DebugSession;
@@ -103,8 +103,11 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
       case 'toggleExpand':
         if (!showVariables) session.set({ variablesView: true });
         return setExpanded(!expanded);
-      case 'scrollVariables':
-        return setVariablesScroll(Math.max(0, variablesScroll + command.delta * Math.max(1, Math.floor((layout.mainHeight - 4) / 2))));
+      case 'scrollVariables': {
+        const step = command.delta * Math.max(1, Math.floor((layout.mainHeight - 4) / 2));
+        const last = Math.max(0, variableRowCount(session.data().variables, expanded) - 1);
+        return setVariablesScroll(Math.min(last, Math.max(0, variablesScroll + step)));
+      }
       case 'help':
         return setHelp(true);
       case 'quit':

@@ -4,7 +4,8 @@
  * C declaration with its value: `int n = 5`, `struct point p = {x = 1, y = 2}`,
  * `const char *msg = 0x00000410 "hello"`. Expanded (`e`), a struct's members and an array's
  * elements follow it one level deep (`  .x = 1`, `  [0] = 10`). Values that changed since the
- * previous stop are highlighted (and marked `*` without colour).
+ * previous stop are highlighted (and marked `*` without colour). The variables of a function
+ * inlined at the pc follow under ` inlined name():`.
  */
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
@@ -41,11 +42,16 @@ const MAX_CHILDREN = 32;
 type Row =
   | { readonly kind: 'variable'; readonly v: SourceVariable; readonly key: string }
   | { readonly kind: 'child'; readonly c: SourceValue; readonly key: string }
-  | { readonly kind: 'more'; readonly count: number };
+  | { readonly kind: 'more'; readonly count: number }
+  /** Before the variables of a function inlined at the pc. */
+  | { readonly kind: 'inlined'; readonly name: string };
 
 function rowsOf(vars: readonly SourceVariable[], owner: (v: SourceVariable) => string, expanded: boolean): Row[] {
   const rows: Row[] = [];
+  let scope: string | null = null;
   for (const v of vars) {
+    if (v.inlined !== scope && v.inlined !== null) rows.push({ kind: 'inlined', name: v.inlined });
+    scope = v.inlined;
     const key = variableKey(owner(v), v);
     rows.push({ kind: 'variable', v, key });
     // A char array reads as its string already: its characters one per row would only crowd.
@@ -56,22 +62,29 @@ function rowsOf(vars: readonly SourceVariable[], owner: (v: SourceVariable) => s
   return rows;
 }
 
+/** Rows the frame's variables take (before clipping): how far scrolling can go. */
+export function variableRowCount(vars: readonly SourceVariable[], expanded: boolean): number {
+  return rowsOf(vars, () => '', expanded).length;
+}
+
 export function VariablesPane(props: VariablesPaneProps) {
   const { frame, module, variables, globals, width, height } = props;
   const theme = useTheme();
   const owner = frame ? frameKey(frame) : '';
   const allLocalRows = rowsOf(variables, () => owner, props.expanded ?? false);
-  const skipped = Math.min(props.scroll ?? 0, Math.max(0, allLocalRows.length - 1));
-  const localRows = allLocalRows.slice(skipped);
   const globalRows = rowsOf(globals, globalOwner, props.expanded ?? false);
   const available = Math.max(2, height - 2);
-  const nVars = localsRows(localRows.length, globalRows.length, available);
+  const nVars = localsRows(allLocalRows.length, globalRows.length, available);
   const nGlobals = available - nVars;
+  // Scrolled past rows are counted on one row; the last page is full (scrolling stops there).
+  const skipped = allLocalRows.length <= nVars ? 0 : Math.min(props.scroll ?? 0, allLocalRows.length - (nVars - 1));
+  const localRows = allLocalRows.slice(skipped);
   const title = frame ? `Variables: #${frame.depth} ${functionLabel(module, frame.funcIndex, frame.name)}` : 'Variables';
   const empty = !frame ? '(no frame)' : frame.source === null ? '(no DWARF for this function)' : '(none in scope)';
   const unit = globals[0]?.unit;
   const row = (r: Row, i: number, changed: ReadonlySet<string>) => {
     if (r.kind === 'more') return <Text key={i} {...styleOf(theme, 'dim')}>{`     … ${r.count} more`}</Text>;
+    if (r.kind === 'inlined') return <Text key={i} wrap="truncate-end" {...styleOf(theme, 'dim')}>{` inlined ${r.name}():`}</Text>;
     if (r.kind === 'child') return <ChildRow key={i} c={r.c} changed={changed.has(r.key)} />;
     return <VariableRow key={i} v={r.v} width={width} changed={changed.has(r.key)} />;
   };
