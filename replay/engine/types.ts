@@ -170,9 +170,9 @@ export interface Debuggee {
   /**
    * The C parameters, then the locals in scope at frame `frameIndex`'s pc (outer blocks
    * first), then those of functions inlined at that pc (`inlined`), from the module's DWARF,
-   * with values at `now`. Empty without DWARF or in a function
-   * DWARF does not describe. Throws `RangeError` for a frame that does not exist and
-   * `DwarfFormatError` for malformed DWARF; a value that cannot be read is marked unavailable.
+   * with values at `now`. Empty without DWARF or in a function DWARF does not describe.
+   * Throws `RangeError` for a frame that does not exist and `DwarfFormatError` for malformed
+   * DWARF; a value that cannot be read is marked unavailable, with the reason in its text.
    */
   variables(frameIndex: number): readonly SourceVariable[];
   /** Every compile unit's C globals (and file statics) with values at `now`; empty without DWARF. */

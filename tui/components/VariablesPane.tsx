@@ -14,7 +14,6 @@ import { functionLabel } from '../format/location.js';
 import { frameKey, globalOwner, memberKey, variableKey } from '../snapshot.js';
 import { styleOf, useTheme } from '../theme.js';
 import { baseName, declaration } from '../views/variablesView.js';
-import { localsRows } from './LocalsPane.js';
 import { PaneTitle } from './PaneTitle.js';
 
 export interface VariablesPaneProps {
@@ -74,7 +73,9 @@ export function VariablesPane(props: VariablesPaneProps) {
   const allLocalRows = rowsOf(variables, () => owner, props.expanded ?? false);
   const globalRows = rowsOf(globals, globalOwner, props.expanded ?? false);
   const available = Math.max(2, height - 2);
-  const nVars = localsRows(allLocalRows.length, globalRows.length, available);
+  // The frame's variables come first: the globals keep a quarter of the rows (at least 2) when both overflow.
+  const minGlobals = Math.min(Math.max(globalRows.length, 1), Math.max(2, Math.floor(available / 4)));
+  const nVars = Math.max(1, Math.min(Math.max(allLocalRows.length, 1), available - minGlobals));
   const nGlobals = available - nVars;
   // Scrolled past rows are counted on one row; the last page is full (scrolling stops there).
   const skipped = allLocalRows.length <= nVars ? 0 : Math.min(props.scroll ?? 0, allLocalRows.length - (nVars - 1));
