@@ -116,10 +116,14 @@ function describe(name: string, type: CType, place: Place, memory: MemoryReader,
       if (isCharType(element) && rest.length === 0) {
         const bytes = bytesOf(n);
         if (bytes === null) return unavailable(name, spelled, 'outside linear memory');
-        // A string (NULs only after its end) reads as one; other bytes show in full: "\0\0\x80?".
+        // A string (NULs only after its end) reads as one; other bytes show up to the last non-NUL,
+        // as lldb prints them: "\0\0\x80?", "a\0tween".
         const nul = bytes.indexOf(0);
         const isString = nul < 0 || bytes.subarray(nul).every((b) => b === 0);
-        return node(isString ? quoteChars(bytes, n, true) : `"${[...bytes].map((b) => escapeChar(b, '"')).join('')}"`, depth > 0 ? children : []);
+        let last = bytes.length;
+        while (last > 0 && bytes[last - 1] === 0) last--;
+        const text = isString ? quoteChars(bytes, n, true) : `"${[...bytes.subarray(0, last)].map((b) => escapeChar(b, '"')).join('')}"`;
+        return node(text, depth > 0 ? children : []);
       }
       if (children.some((c) => !c.available)) return { ...node(children.find((c) => !c.available)!.value), available: false, children };
       const summary = children.slice(0, 16).map((c) => c.value);

@@ -87,16 +87,21 @@ async function lldb(commands: string[], on = port): Promise<Map<string, string>>
  * are normalised to wtrace's notation: `{...}` for every aggregate level, `, ` between members,
  * `[i] = ` element labels dropped, NULL as 0x00000000.
  */
-function lldbValues(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+function lldbEntries(text: string): [string, string][] {
+  const out: [string, string][] = [];
   const entries = text.split(/^(?=\()/m).filter((e) => /^\([^)]*(\)[^)]*)*\) \w+ = /.test(e));
   for (const entry of entries) {
     const m = /^\((.*?)\) (\w+) = ([\s\S]*)$/.exec(entry.trim())!;
     let value = m[3].trim().replace(/\n\s*/g, ', ').replace(/\{, /g, '{').replace(/, \}/g, '}');
     value = value.replace(/\(/g, '{').replace(/\)/g, '}').replace(/\[\d+\] = /g, '').replace(/\bNULL\b/g, '0x00000000');
-    out.set(m[2], value);
+    out.push([m[2], value]);
   }
   return out;
+}
+
+/** `lldbEntries` by name (the last of a name wins). */
+function lldbValues(text: string): Map<string, string> {
+  return new Map(lldbEntries(text));
 }
 
 /** wtrace's value in lldb's notation for chars (`'A'` without the number). */
@@ -201,6 +206,40 @@ describe.skipIf(skipWithout('lldb-22'))('C variables in optimised code: wtrace a
         }
       }
       expect(compared).toBeGreaterThanOrEqual(4);
+    } finally {
+      replay.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(skipWithout('lldb-22'))('C variables in -O2 wordfreq: wtrace and lldb-22 agree on values and on what is unavailable', () => {
+  it('in count_word at its strcmp line', async () => {
+    const wf = path.join(tempDir(), 'wordfreq.wtrace');
+    const rec = wtrace(['record', '--detail', 'full', '-o', wf, path.join(root, 'examples/wordfreq.wasm')], { input: fs.readFileSync(path.join(root, 'examples/sample.txt')) });
+    expect(rec.status, rec.stderr).toBe(0);
+    const line = fs.readFileSync(path.join(root, 'examples/wordfreq.c'), 'utf8').split('\n').findIndex((l) => l.includes('strcmp(e->word, word)')) + 1;
+    const own = await serve(wf);
+    let out: Map<string, string>;
+    try {
+      out = await lldb([`breakpoint set -f wordfreq.c -l ${line}`, 'continue', 'frame variable'], own.port);
+    } finally {
+      own.child.kill('SIGINT');
+    }
+    const theirs = lldbEntries(out.get('frame variable')!);
+    expect(theirs.length).toBeGreaterThanOrEqual(3);
+    const replay = await openReplay(wf);
+    try {
+      replay.addBreakpoint({ kind: 'line', file: 'wordfreq.c', line });
+      expect(replay.continue('forward').kind).toBe('breakpoint');
+      // Same names in the same order (two `e`s: the loop's and the one after it).
+      const ours = replay.variables(0);
+      expect(ours.map((v) => v.name)).toEqual(theirs.map(([name]) => name));
+      ours.forEach((v, i) => {
+        const value = theirs[i][1];
+        if (/^<(variable not available|no location)/.test(value)) expect(v.available, v.name).toBe(false);
+        else expect(asLldb(v), v.name).toBe(value);
+      });
+      expect(ours.filter((v) => v.available).length).toBeGreaterThanOrEqual(1);
     } finally {
       replay.close();
     }

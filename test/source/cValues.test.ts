@@ -92,6 +92,8 @@ describe('aggregates', () => {
     expect(show(array(CHAR, 4), 0xa0).value).toBe('"hi"');
     mem.set([0, 0, 0x80, 0x3f], 0xa4);
     expect(show(array(UCHAR, 4), 0xa4).value).toBe('"\\0\\0\\x80?"');
+    mem.set([97, 0, 116, 0, 0, 0], 0xa8); // a reused buffer: "a", then what an older word left
+    expect(show(array(CHAR, 6), 0xa8).value).toBe('"a\\0t"');
   });
 
   it('structs and unions: members by name, nested, with bit fields', () => {
