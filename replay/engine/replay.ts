@@ -70,11 +70,11 @@ export class Replay implements Debuggee {
   }
 
   memorySize(): number {
-    return this.parts.timeline.memoryAt(this.time).length;
+    return this.parts.timeline.memoryView(this.time).length;
   }
 
   readMemory(address: number, length: number): Uint8Array {
-    const memory = this.parts.timeline.memoryAt(this.time);
+    const memory = this.parts.timeline.memoryView(this.time);
     if (address < 0 || length < 0 || address + length > memory.length) {
       throw new RangeError(`memory read of ${length} bytes at ${address} is outside linear memory (${memory.length} bytes at time ${this.time})`);
     }

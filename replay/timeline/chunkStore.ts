@@ -54,8 +54,13 @@ export function mayWrite(summary: ChunkSummary, address: number): boolean {
   return lo < p.length && p[lo] === page;
 }
 
+/** Decompressed chunk bytes kept for scanning (least recently used go first; at least one stays). */
+const RAW_CACHE_BYTES = 96 * 2 ** 20;
+
 export class ChunkStore {
   private readonly cache = new Map<number, DetailEvent[]>();
+  private readonly rawCache = new Map<number, Uint8Array>();
+  private rawCached = 0;
 
   constructor(
     private readonly reader: TraceReader,
@@ -63,12 +68,26 @@ export class ChunkStore {
     private readonly keep = 4,
   ) {}
 
-  /** The decoded events of chunk `index`. */
+  /** The decoded events of chunk `index` (objects: for the few queries that keep events). */
   events(index: number): DetailEvent[] {
     const hit = this.cache.get(index);
     if (hit !== undefined) {
       this.cache.delete(index);
       this.cache.set(index, hit);
+      return hit;
+    }
+    const events = decodeDetailEvents(this.raw(index));
+    this.cache.set(index, events);
+    if (this.cache.size > this.keep) this.cache.delete(this.cache.keys().next().value!);
+    return events;
+  }
+
+  /** The event stream of chunk `index`, decompressed, for a `DetailScanner`. */
+  raw(index: number): Uint8Array {
+    const hit = this.rawCache.get(index);
+    if (hit !== undefined) {
+      this.rawCache.delete(index);
+      this.rawCache.set(index, hit);
       return hit;
     }
     const s = this.chunks[index];
@@ -77,10 +96,15 @@ export class ChunkStore {
     for (let i = 0; i < s.skip && !chunk.done; i++) chunk = it.next();
     it.return(undefined);
     if (chunk.done || chunk.value.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
-    const events = decodeDetailEvents(chunk.value.events);
-    this.cache.set(index, events);
-    if (this.cache.size > this.keep) this.cache.delete(this.cache.keys().next().value!);
-    return events;
+    const bytes = chunk.value.events;
+    this.rawCache.set(index, bytes);
+    this.rawCached += bytes.length;
+    while (this.rawCached > RAW_CACHE_BYTES && this.rawCache.size > 1) {
+      const [oldest, old] = this.rawCache.entries().next().value!;
+      this.rawCache.delete(oldest);
+      this.rawCached -= old.length;
+    }
+    return bytes;
   }
 
   /** Index of the first chunk whose last event is at or after `t` (chunks.length if none). */
