@@ -146,10 +146,14 @@ export class Activations {
     if (list[i - 1]?.time !== state.time) list.splice(i, 0, clone(state));
   }
 
-  /** A host whose cursor is at or before `time` (reused when it is, else rebuilt from the timeline). */
+  /** A host whose cursor is at `time`: the last one moved forward when that is cheaper than a fresh one from a checkpoint. */
   private hostAt(time: bigint): TimelineHost {
-    if (this.cursor === null || this.cursor.time > time) this.cursor = this.timeline.cursorAt(time);
-    return new TimelineHost(this.timeline, this.cursor, this.initialGlobals, this.resultTypes);
+    let cursor = this.cursor;
+    if (cursor === null || cursor.time > time || this.timeline.costs(cursor.time, time).rebuild < this.timeline.costs(cursor.time, time).advance) {
+      cursor = this.timeline.cursorAt(time);
+      this.cursor = cursor;
+    }
+    return new TimelineHost(this.timeline, cursor, this.initialGlobals, this.resultTypes);
   }
 
   /** A host with a cursor of its own at `time`. */
