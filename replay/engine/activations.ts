@@ -57,23 +57,28 @@ export class Activations {
    * returns; returns 'returned' with the results in that case (state.time is then the return's time).
    */
   advance(frame: Frame, state: ActivationState, t: bigint, onStep?: (step: OwnStep) => void): { returned: readonly Value[] | null } {
+    if (state.time >= t) return { returned: null };
     const host = this.hostAt(state.time);
     let sinceCheckpoint = 0;
+    const onInstruction = onStep === undefined ? undefined : (pc: number, time: bigint) => {
+      onStep({ time, pc });
+      return false;
+    };
     while (state.time < t) {
-      const budget = onStep ? 1 : Math.min(CHECKPOINT_EVERY - sinceCheckpoint, 1 << 30);
-      if (onStep) onStep({ time: state.time, pc: state.pc });
+      const budget = CHECKPOINT_EVERY - sinceCheckpoint;
       const before = state.time;
-      const stop = run(this.code, state, host, { untilTime: t, maxInstructions: budget });
+      const stop = run(this.code, state, host, { untilTime: t, maxInstructions: budget, onInstruction });
       if (stop.kind === 'return') return { returned: stop.results };
-      sinceCheckpoint += onStep ? 1 : budget;
+      sinceCheckpoint += budget;
       if (state.time === before && stop.kind !== 'time') throw new ReplayDivergenceError(`re-execution of function ${frame.funcIndex} made no progress at time ${before}`);
       if (sinceCheckpoint >= CHECKPOINT_EVERY) {
         this.keep(frame, state);
         sinceCheckpoint = 0;
       }
     }
-    // A later query nearby (stepping) should not re-execute this stretch again.
-    if (sinceCheckpoint >= CHECKPOINT_EVERY / 16) this.keep(frame, state);
+    // A later query nearby (stepping, or this frame's state again while it waits on a callee)
+    // should not re-execute this stretch again.
+    this.keep(frame, state);
     return { returned: null };
   }
 
@@ -150,7 +155,7 @@ export class Activations {
   private hostAt(time: bigint): TimelineHost {
     let cursor = this.cursor;
     if (cursor === null || cursor.time > time || this.timeline.costs(cursor.time, time).rebuild < this.timeline.costs(cursor.time, time).advance) {
-      cursor = this.timeline.cursorAt(time);
+      cursor = this.timeline.cursorAt(time, this.cursor ?? undefined);
       this.cursor = cursor;
     }
     return new TimelineHost(this.timeline, cursor, this.initialGlobals, this.resultTypes);

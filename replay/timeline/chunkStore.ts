@@ -13,6 +13,8 @@ export const SUMMARY_PAGE_BITS = 8;
 /** What a query needs to know about one chunk without decoding it. */
 export interface ChunkSummary {
   readonly index: number;
+  /** The chunk's `chunk_index` in the trace file. */
+  readonly storedIndex: number;
   /** The chunk's stored `end_time` (it can lag its last event: see docs/replay.md). */
   readonly storedEnd: bigint;
   /** Earlier chunks with the same stored `end_time` (how far to skip when fetching). */
@@ -55,7 +57,7 @@ export function mayWrite(summary: ChunkSummary, address: number): boolean {
 }
 
 /** Decompressed chunk bytes kept for scanning (least recently used go first; at least one stays). */
-const RAW_CACHE_BYTES = 96 * 2 ** 20;
+export const RAW_CACHE_BYTES = 128 * 2 ** 20;
 
 export class ChunkStore {
   private readonly cache = new Map<number, DetailEvent[]>();
@@ -67,6 +69,13 @@ export class ChunkStore {
     readonly chunks: readonly ChunkSummary[],
     private readonly keep = 4,
   ) {}
+
+  /** A store for `chunks` whose decompressed bytes (by index) are already at hand: the latest that fit the cache are kept. */
+  static withBytes(reader: TraceReader, chunks: readonly ChunkSummary[], bytes: readonly { index: number; bytes: Uint8Array }[]): ChunkStore {
+    const store = new ChunkStore(reader, chunks);
+    for (const b of bytes) store.offer(b.index, b.bytes);
+    return store;
+  }
 
   /** The decoded events of chunk `index` (objects: for the few queries that keep events). */
   events(index: number): DetailEvent[] {
@@ -82,6 +91,14 @@ export class ChunkStore {
     return events;
   }
 
+  /** Offers the decompressed bytes of chunk `index` (read anyway while indexing) to the cache. */
+  offer(index: number, bytes: Uint8Array): void {
+    if (this.rawCache.has(index)) return;
+    this.rawCache.set(index, bytes);
+    this.rawCached += bytes.length;
+    this.evict();
+  }
+
   /** The event stream of chunk `index`, decompressed, for a `DetailScanner`. */
   raw(index: number): Uint8Array {
     const hit = this.rawCache.get(index);
@@ -91,20 +108,19 @@ export class ChunkStore {
       return hit;
     }
     const s = this.chunks[index];
-    const it = this.reader.detailChunks(s.storedEnd);
-    let chunk = it.next();
-    for (let i = 0; i < s.skip && !chunk.done; i++) chunk = it.next();
-    it.return(undefined);
-    if (chunk.done || chunk.value.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
-    const bytes = chunk.value.events;
-    this.rawCache.set(index, bytes);
-    this.rawCached += bytes.length;
+    const chunk = this.reader.detailChunk(s.storedIndex);
+    if (chunk.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
+    const bytes = chunk.events;
+    this.offer(index, bytes);
+    return bytes;
+  }
+
+  private evict(): void {
     while (this.rawCached > RAW_CACHE_BYTES && this.rawCache.size > 1) {
       const [oldest, old] = this.rawCache.entries().next().value!;
       this.rawCache.delete(oldest);
       this.rawCached -= old.length;
     }
-    return bytes;
   }
 
   /** Index of the first chunk whose last event is at or after `t` (chunks.length if none). */

@@ -70,8 +70,38 @@ export class PageTracker {
 
 /** A fresh memory image of `table`. */
 export function materialize(table: PageTable): Uint8Array {
-  const out = new Uint8Array(table.size);
+  return materializeInto(table, new Uint8Array(table.size));
+}
+
+/** `table`'s memory written into `out` (when it has the table's size, else a new array); returns it. */
+export function materializeInto(table: PageTable, out: Uint8Array): Uint8Array {
+  if (out.length !== table.size) out = new Uint8Array(table.size);
   const { pages } = table;
-  for (let i = 0; i < pages.length; i++) if (pages[i] !== ZERO_PAGE) out.set(pages[i], i * PAGE_SIZE);
+  for (let i = 0; i < pages.length; i++) {
+    if (pages[i] === ZERO_PAGE) out.fill(0, i * PAGE_SIZE, Math.min(table.size, (i + 1) * PAGE_SIZE));
+    else out.set(pages[i], i * PAGE_SIZE);
+  }
   return out;
+}
+
+/**
+ * Turns `out`, which holds `base`'s memory changed only in the pages `dirty` marks (non-zero),
+ * into `table`'s memory by copying only the pages that differ; false (nothing done) when the
+ * sizes differ. Cheap between nearby checkpoints, which share most pages.
+ */
+export function rematerialize(table: PageTable, out: Uint8Array, base: PageTable, dirty: Uint8Array): boolean {
+  if (out.length !== table.size || base.size !== table.size) return false;
+  const { pages } = table;
+  for (let i = 0; i < pages.length; i++) {
+    if (pages[i] === base.pages[i] && dirty[i] === 0) continue;
+    if (pages[i] === ZERO_PAGE) out.fill(0, i * PAGE_SIZE, Math.min(table.size, (i + 1) * PAGE_SIZE));
+    else out.set(pages[i], i * PAGE_SIZE);
+  }
+  return true;
+}
+
+/** Marks the pages of `size` bytes at `address` in a page bitmap (bits past its end are ignored). */
+export function markPages(dirty: Uint8Array, address: number, size: number): void {
+  const last = (address + size - 1) >>> PAGE_BITS;
+  for (let p = address >>> PAGE_BITS; p <= last; p++) dirty[p] = 1;
 }

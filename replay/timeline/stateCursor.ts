@@ -8,6 +8,7 @@
 import { DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
 import { findActivation, type ActivationLookup } from './activationSearch.js';
 import type { MemoryImage } from './memoryState.js';
+import { markPages, PAGE_SIZE, type PageTable } from './pagedMemory.js';
 import type { TimelineIndex } from './timelineIndex.js';
 import type { ImportCallRecord } from './types.js';
 
@@ -21,6 +22,13 @@ export class StateCursor {
    * with the event stream standing at `position` of chunk `chunk` and `call` the first import
    * call not applied; the cursor owns them from now on.
    */
+  /**
+   * The checkpoint table the memory was built from, and the pages written since (a bitmap):
+   * what lets a later cursor reuse this one's memory by copying only the pages that differ.
+   */
+  base: PageTable | null = null;
+  readonly dirty: Uint8Array;
+
   constructor(
     private readonly index: TimelineIndex,
     readonly memory: MemoryImage,
@@ -31,6 +39,7 @@ export class StateCursor {
     private at: bigint,
   ) {
     const { chunks } = index;
+    this.dirty = new Uint8Array(Math.ceil(memory.bytes.length / PAGE_SIZE));
     this.scanner = chunk < chunks.chunks.length ? new DetailScanner(chunks.raw(chunk), position) : null;
   }
 
@@ -48,8 +57,10 @@ export class StateCursor {
       const s = this.scanner!;
       if (s.time > until) break;
       this.callsBefore(s.time);
-      if (s.kind <= EventKind.init) memory.applyScanned(s);
-      else if (s.kind === EventKind.globalSet) {
+      if (s.kind <= EventKind.init) {
+        const size = memory.applyScanned(s);
+        if (size > 0) markPages(this.dirty, memory.lastAddress, size);
+      } else if (s.kind === EventKind.globalSet) {
         const e = s.decode() as { global: number; newBytes: Uint8Array };
         this.globals.set(e.global, e.newBytes);
       }
@@ -84,7 +95,10 @@ export class StateCursor {
 
   private callsBefore(t: number): void {
     const calls = this.index.calls;
-    for (; this.call < calls.length && Number(calls[this.call].time) < t; this.call++) this.memory.applyCall(calls[this.call]);
+    for (; this.call < calls.length && Number(calls[this.call].time) < t; this.call++) {
+      this.memory.applyCall(calls[this.call]);
+      for (const w of calls[this.call].writes) if (w.bytes.length > 0) markPages(this.dirty, w.address, w.bytes.length);
+    }
   }
 }
 

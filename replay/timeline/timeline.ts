@@ -14,7 +14,7 @@ import { framesOf, stepStack, valuesOf } from './callStack.js';
 import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
-import { materialize } from './pagedMemory.js';
+import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
 import { buildIndex, CHECKPOINT_EVENTS, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
@@ -107,7 +107,7 @@ export class Timeline {
       recent.advanceTo(t);
       return recent.memory.bytes;
     }
-    this.recent = this.cursorAt(t);
+    this.recent = this.cursorAt(t, recent ?? undefined);
     return this.recent.memory.bytes;
   }
 
@@ -209,13 +209,20 @@ export class Timeline {
 
   /**
    * A cursor holding memory and set globals at `t` that moves forward cheaply (see
-   * StateCursor), started from the nearest checkpoint. Its memory is a private copy.
+   * StateCursor), started from the nearest checkpoint. Its memory is a private copy; with
+   * `reuse`, a cursor the caller no longer needs, it is written into that cursor's memory when
+   * the size fits (saving a fresh allocation), and `reuse` must not be used again.
    */
-  cursorAt(t: bigint): StateCursor {
+  cursorAt(t: bigint, reuse?: StateCursor): StateCursor {
     this.checkTime(t);
     const cp = this.index.checkpoints[this.checkpointIndex(t)];
-    const memory = Object.assign(new MemoryImage(materialize(cp.memory)), { segments: this.index.segments });
+    let bytes: Uint8Array;
+    if (reuse === undefined) bytes = materialize(cp.memory);
+    else if (reuse.base !== null && rematerialize(cp.memory, reuse.memory.bytes, reuse.base, reuse.dirty)) bytes = reuse.memory.bytes;
+    else bytes = materializeInto(cp.memory, reuse.memory.bytes);
+    const memory = Object.assign(new MemoryImage(bytes), { segments: this.index.segments });
     const cursor = new StateCursor(this.index, memory, new Map(cp.globals), cp.chunk, cp.position, cp.call, cp.time);
+    cursor.base = cp.memory;
     cursor.advanceTo(t);
     return cursor;
   }

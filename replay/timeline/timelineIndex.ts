@@ -13,7 +13,7 @@ import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { KeyframeInfo, TraceReader } from '../../src/trace/index.js';
 import { DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
 import { stepStack, valuesOf } from './callStack.js';
-import { ChunkStore, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
+import { ChunkStore, RAW_CACHE_BYTES, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
 import { readDataSegments } from './dataSegments.js';
 import { DetailNeededError, TimelineCoverageError } from './errors.js';
 import { readGlobals, type GlobalDecl } from './globalTypes.js';
@@ -130,6 +130,8 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   const middle = kfs.slice(1, -1);
   const points: KeyframePoint[] = [{ info: kfs[0], time: 0n }];
   const summaries: ChunkSummary[] = [];
+  /** The last chunks' decompressed bytes (as many as the chunk cache keeps), handed to the ChunkStore. */
+  const recentChunks = new RecentChunks();
   let stack: Frame | null = null;
   const globals = new Map<number, Uint8Array>();
   const firstSet = new Map<number, { time: bigint; oldBytes: Uint8Array }>();
@@ -236,9 +238,10 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
     for (const g of pages) granules[g] = 0;
     lastEventTime = previous;
     summaries.push({
-      index, storedEnd: chunk.endTime, skip, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
+      index, storedIndex: chunk.index, storedEnd: chunk.endTime, skip, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
       eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
     });
+    recentChunks.push(index, chunk.events);
     prevEnd = chunk.endTime;
   }
   matchKeyframesBefore(Infinity);
@@ -252,7 +255,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   points.push({ info: last, time: end });
   return {
     end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callsByPage,
-    chunks: new ChunkStore(reader, summaries), keyframes: points, finalStack: stack, firstSet,
+    chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list), keyframes: points, finalStack: stack, firstSet,
     unusedKeyframes: unmatched, snapshots, checkpoints, longActivations,
   };
 }
@@ -270,4 +273,16 @@ function push(map: Map<number, number[]>, key: number, value: number): void {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+}
+
+/** The latest chunks up to the chunk cache's budget, oldest first. */
+class RecentChunks {
+  readonly list: { index: number; bytes: Uint8Array }[] = [];
+  private total = 0;
+
+  push(index: number, bytes: Uint8Array): void {
+    this.list.push({ index, bytes });
+    this.total += bytes.length;
+    while (this.total > RAW_CACHE_BYTES && this.list.length > 1) this.total -= this.list.shift()!.bytes.length;
+  }
 }
