@@ -15,7 +15,7 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
-import { buildIndex, CHECKPOINT_EVENTS, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
+import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
@@ -34,10 +34,10 @@ export class Timeline {
    * `DetailNeededError` for an inputs-only trace, `TimelineCoverageError` for a windowed,
    * incomplete or inconsistent one, and the trace layer's errors for a bad file.
    */
-  static open(file: string): Timeline {
+  static open(file: string, options: IndexOptions = {}): Timeline {
     const reader = TraceReader.open(file);
     try {
-      return new Timeline(reader, buildIndex(reader, file));
+      return new Timeline(reader, buildIndex(reader, file, options));
     } catch (e) {
       reader.close();
       throw e;
@@ -47,6 +47,11 @@ export class Timeline {
   /** The time of the last instruction of the recording (the history's end; 0 is its start). */
   get end(): bigint {
     return this.index.end;
+  }
+
+  /** State checkpoints the index holds (the first is time 0). */
+  get checkpointCount(): number {
+    return this.index.checkpoints.length;
   }
 
   /** Keyframes the timeline starts from (time 0, intermediate ones placed by the index, the end). */

@@ -83,13 +83,20 @@ export interface SnapshotPoint {
 const CHECKPOINT_BUDGET_BYTES = 512 * 2 ** 20;
 
 /** Events between checkpoints: more when a table (one entry per 4 KiB page) or the copies grow large. */
-function checkpointGap(memoryBytes: number, copiedBytes: number): number {
-  const gap = Math.max(CHECKPOINT_EVENTS, memoryBytes >>> 12);
+function checkpointGap(memoryBytes: number, copiedBytes: number, events: number): number {
+  const gap = Math.max(events, memoryBytes >>> 12);
   return copiedBytes > CHECKPOINT_BUDGET_BYTES ? gap * 4 : gap;
 }
 
+/** How the index is built (for tests: denser checkpoints than memory size alone would give). */
+export interface IndexOptions {
+  /** Events between checkpoints at least (default CHECKPOINT_EVENTS; large memories space them further). */
+  readonly checkpointEvents?: number;
+}
+
 /** Builds the index; throws `DetailNeededError` or `TimelineCoverageError` for traces it cannot serve. */
-export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
+export function buildIndex(reader: TraceReader, file: string, options: IndexOptions = {}): TimelineIndex {
+  const minGap = options.checkpointEvents ?? CHECKPOINT_EVENTS;
   const summary = reader.summary();
   if (summary.detail !== 'full') throw new DetailNeededError(file);
   if (!summary.complete) throw new TimelineCoverageError(file, 'is incomplete (the recorder stopped before the end): it has no final keyframe');
@@ -190,7 +197,7 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
         keyframeAt = nextKeyframeTime();
       }
       if (nextCall < calls.length && callTimes[nextCall] < t) applyCallsBefore(t);
-      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= checkpointGap(memory.bytes.length, tracker.copiedBytes))) {
+      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= (minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap)))) {
         checkpoint(BigInt(t - 1), index, s.position());
         sinceCheckpoint = 0;
       }
