@@ -1,0 +1,145 @@
+/**
+ * The rerun host's virtual files: for each guest path, the bytes known at each offset (from the
+ * golden's reads, then overwritten by the rerun's own writes), its size when known, and whether
+ * it exists. Nothing here touches the real file system. A read of bytes nobody knows is not
+ * guessed: `read` answers null and the host stops the run (RerunInputMissing).
+ */
+import { emptyFacts, type PathFacts, type RerunWorld } from './rerunWorld.js';
+
+/** Sorted, non-overlapping runs of known bytes, each growable at its end. */
+export class KnownBytes {
+  private runs: { start: number; buf: Uint8Array; length: number }[] = [];
+
+  /** Records `bytes` at `offset` (newer bytes win over older ones). */
+  set(offset: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const end = offset + bytes.length;
+    const last = this.runs.at(-1);
+    if (last !== undefined && last.start + last.length === offset) {
+      // The common case: a sequential read or write right after the last run.
+      if (last.buf.length < last.length + bytes.length) {
+        const grown = new Uint8Array(Math.max(last.buf.length * 2, last.length + bytes.length));
+        grown.set(last.buf.subarray(0, last.length));
+        last.buf = grown;
+      }
+      last.buf.set(bytes, last.length);
+      last.length += bytes.length;
+      return;
+    }
+    // Merge every run that touches [offset, end) with the new bytes into one run.
+    const touching = this.runs.filter((r) => r.start <= end && offset <= r.start + r.length);
+    const start = Math.min(offset, ...touching.map((r) => r.start));
+    const stop = Math.max(end, ...touching.map((r) => r.start + r.length));
+    const merged = new Uint8Array(stop - start);
+    for (const r of touching) merged.set(r.buf.subarray(0, r.length), r.start - start);
+    merged.set(bytes, offset - start);
+    this.runs = this.runs.filter((r) => !touching.includes(r));
+    this.runs.push({ start, buf: merged, length: merged.length });
+    this.runs.sort((a, b) => a.start - b.start);
+  }
+
+  /** The `length` bytes at `offset`, or null when any of them is unknown. */
+  get(offset: number, length: number): Uint8Array | null {
+    if (length === 0) return new Uint8Array(0);
+    for (const r of this.runs) {
+      if (r.start <= offset && offset + length <= r.start + r.length) {
+        return r.buf.slice(offset - r.start, offset - r.start + length);
+      }
+    }
+    return null;
+  }
+
+  /** Forgets every byte at or after `size` (a truncation). */
+  cut(size: number): void {
+    this.runs = this.runs.filter((r) => r.start < size);
+    for (const r of this.runs) r.length = Math.min(r.length, size - r.start);
+  }
+}
+
+/** One path as the rerun sees it now. */
+export interface VirtualFile {
+  readonly key: string;
+  exists: boolean;
+  directory: boolean;
+  readonly known: KnownBytes;
+  size: number | null;
+  /** The golden's stat of the path (sizes are patched from `size` when answered). */
+  stat: Uint8Array | null;
+  /** errno the golden's stat got, when it failed and the rerun has not changed the path since. */
+  statErrno: number | null;
+  /** errno the golden's open got without `creat`; null when the golden never opened it so. */
+  openErrno: number | null;
+  /** True once the rerun created, wrote, truncated, renamed or removed it: the golden's answers no longer apply. */
+  changed: boolean;
+}
+
+/** Every path the rerun has looked at, made lazily from the golden's facts. */
+export class VirtualFiles {
+  private readonly files = new Map<string, VirtualFile>();
+  constructor(private readonly world: RerunWorld) {}
+
+  /** True when the golden learned anything about `key`. */
+  goldenKnows(key: string): boolean {
+    return this.world.files.has(key);
+  }
+
+  /** The file at `key` (made from the golden's facts on first use). */
+  get(key: string): VirtualFile {
+    let f = this.files.get(key);
+    if (f === undefined) {
+      const facts: PathFacts = this.world.files.get(key) ?? emptyFacts();
+      const known = new KnownBytes();
+      for (const c of facts.content) known.set(c.offset, c.bytes);
+      const existsByGolden = facts.openErrno === 0 || facts.statErrno === 0;
+      f = {
+        key,
+        exists: existsByGolden,
+        directory: facts.directory,
+        known,
+        size: facts.size,
+        stat: facts.stat,
+        statErrno: facts.statErrno,
+        openErrno: facts.openErrno,
+        changed: false,
+      };
+      this.files.set(key, f);
+    }
+    return f;
+  }
+
+  /** Makes `key` a new empty file or directory the rerun created. */
+  create(key: string, directory: boolean): VirtualFile {
+    const f = this.get(key);
+    f.exists = true;
+    f.directory = directory;
+    f.changed = true;
+    f.size = 0;
+    f.known.cut(0);
+    f.stat = null;
+    f.statErrno = null;
+    return f;
+  }
+
+  /** Removes `key` (unlink, rmdir, the source of a rename). */
+  remove(key: string): void {
+    const f = this.get(key);
+    f.exists = false;
+    f.changed = true;
+    f.size = null;
+    f.known.cut(0);
+  }
+
+  /** Moves `from` to `to` with what is known of it. */
+  rename(from: string, to: string): void {
+    const src = this.get(from);
+    const moved: VirtualFile = { ...src, key: to, changed: true };
+    this.files.set(to, moved);
+    this.files.set(from, { ...emptyFile(from), changed: true });
+  }
+}
+
+function emptyFile(key: string): VirtualFile {
+  return {
+    key, exists: false, directory: false, known: new KnownBytes(), size: null, stat: null, statErrno: null, openErrno: null, changed: true,
+  };
+}
