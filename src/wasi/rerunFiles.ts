@@ -76,7 +76,15 @@ export interface VirtualFile {
 /** Every path the rerun has looked at, made lazily from the golden's facts. */
 export class VirtualFiles {
   private readonly files = new Map<string, VirtualFile>();
-  constructor(private readonly world: RerunWorld) {}
+  constructor(private readonly world: RerunWorld) {
+    // A preopen is a directory that exists, whatever the golden did with it.
+    for (const key of world.preopens) {
+      const f = this.get(key);
+      f.exists = true;
+      f.directory = true;
+      f.openErrno ??= 0;
+    }
+  }
 
   /** True when the golden learned anything about `key`. */
   goldenKnows(key: string): boolean {

@@ -98,6 +98,12 @@ describe('files by path and offset', () => {
     const again = g.open('new.txt');
     expect(g.read(again.fd, 100)).toBe('written in memory');
   });
+
+  it('stats a preopen as a directory without the golden having stat-ed it', () => {
+    const g = guest(world());
+    expect(g.f.fd_filestat_get(3, 5000)).toBe(Errno.success);
+    expect(g.bytesAt(5016, 1)[0]).toBe(3); // filetype directory
+  });
 });
 
 describe('stdin, clocks, random', () => {
