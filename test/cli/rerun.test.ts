@@ -4,6 +4,7 @@
  * builds (a one-line change, other read sizes, another file); and record+diff for changed input
  * data. Every trace is a real recording, every module a clang-16 build of test/fixtures/c/.
  */
+import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,5 +159,17 @@ describe('bad input', () => {
     const notTrace = path.join(dir, 'not.wtrace');
     fs.writeFileSync(notTrace, 'hello');
     expect(wtrace(['rerun', notTrace]).status).toBe(4);
+  });
+
+  it('refuses an incomplete golden (a recording cut short), naming it', () => {
+    const cut = path.join(dir, 'cut.wtrace');
+    fs.copyFileSync(golden.trace, cut);
+    // What a recorder killed mid-run leaves: the recording row still says so.
+    const db = new Database(cut);
+    db.prepare("UPDATE recording SET status = 'recording', outcome = NULL, finished_at = NULL").run();
+    db.close();
+    const r = wtrace(['rerun', cut]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe(`wtrace: ${cut}: the golden trace is incomplete (its recording was cut short); rerun needs a complete one\n`);
   });
 });
