@@ -42,8 +42,7 @@ export function createRerunHost(world: RerunWorld, options: RerunHostOptions): W
     stdout: options.stdout, stderr: options.stderr, answer: answerQueue(world), statTemplate: statTemplates(world, files),
   };
   const raw: Record<string, RawHostFunction> = {
-    // argsEnv reads only memory and options; the table it is given is never used.
-    ...argsEnvFunctions({ memory, options: { args: world.args, env: world.env, preopens: [], stdin: noInput, stdout: options.stdout, stderr: options.stderr }, table: new FdTable(noInput, options.stdout, options.stderr, []) }),
+    ...argsEnvFunctions(argsEnvContext(memory, world, options)),
     ...rerunFdFunctions(ctx, stdinReader(world)),
     ...rerunPathFunctions(ctx),
     ...clockRandomProc(ctx),
@@ -58,6 +57,12 @@ export function createRerunHost(world: RerunWorld, options: RerunHostOptions): W
 }
 
 const noInput = { read: () => 0 };
+
+/** The live host's argv/environment functions read only `memory` and `options.args`/`env`; the table is never used. */
+function argsEnvContext(memory: GuestMemory, world: RerunWorld, o: RerunHostOptions) {
+  const options = { args: world.args, env: world.env, preopens: [], stdin: noInput, stdout: o.stdout, stderr: o.stderr };
+  return { memory, options, table: new FdTable(noInput, o.stdout, o.stderr, []) };
+}
 
 /** Exceptions to errno like the live host; `RerunInputMissing` and `WasiExit` pass through (toErrno rethrows them). */
 function guard(name: string, fn: RawHostFunction): WasiFunction {

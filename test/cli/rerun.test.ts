@@ -64,10 +64,14 @@ describe('wtrace rerun of the golden module', () => {
     expect(stdoutOf(kept)).toBe(golden.stdout);
   });
 
-  it('does not print the program output, and writes no trace when -o is not given', () => {
+  it('does not print the program output, and removes its temporary trace when -o is not given', () => {
+    const tmp = tempDir('wtrace-rerun-tmpdir-');
     const before = fs.readdirSync(dir).sort();
-    const r = wtrace(['rerun', golden.trace]);
+    const r = wtrace(['rerun', golden.trace], { env: { TMPDIR: tmp } });
+    expect(r.status).toBe(0);
     expect(r.stdout).not.toContain(INPUT_LINE);
+    expect(r.stdout).not.toContain('new trace');
+    expect(fs.readdirSync(tmp)).toEqual([]);
     expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 });
