@@ -76,6 +76,24 @@ describe('wtrace rerun of the golden module', () => {
   });
 });
 
+describe('wtrace rerun of a program that changes files', () => {
+  it('reruns fileio equal with --strict: creates, appends, renames, unlinks, lists and stats only in memory', () => {
+    const data = path.join(dir, 'fileio-data');
+    fs.cpSync(path.join(root, 'test/fixtures/data/fileio'), data, { recursive: true });
+    const trace = path.join(dir, 'fileio.wtrace');
+    const rec = wtrace(['record', '--dir', `${data}::/data`, '-o', trace, fixture('fileio')]);
+    expect(rec.status, rec.stderr).toBe(0);
+    fs.rmSync(data, { recursive: true });
+    const kept = path.join(dir, 'fileio-rerun.wtrace');
+    const r = rerunJson(trace, ['--strict', '-o', kept]);
+    expect(r.status, JSON.stringify(r.json?.diff.divergence)).toBe(0);
+    expect(stdoutOf(kept)).toBe(rec.stdout);
+    expect(stdoutOf(kept)).toMatch(/listing \/data\/sub:\n  a\.txt 6 bytes\n  renamed\.txt 24 bytes\n/);
+    // Nothing was written to disk: the data directory stays gone.
+    expect(fs.existsSync(data)).toBe(false);
+  });
+});
+
 describe('wtrace rerun --module (a new build)', () => {
   it('reports a one-line change (exit 1) at the write of the value it changed, with the reads before it', () => {
     const r = rerunJson(golden.trace, ['--module', fixture('rerun_input_changed')]);
