@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { CallCapture, checkModule, loggedImport, planFullDetail, runProgram, UnknownImportCalled } from '../../src/record/index.js';
 import { TraceReader, TraceWriter, type RecordingEnd } from '../../src/trace/index.js';
 import type { ByteSink, WasiFunction } from '../../src/wasi/index.js';
@@ -52,9 +52,15 @@ class InputMissingStop extends UnknownImportCalled {
   }
 }
 
-/** Runs a rerun on this thread. Throws `InputError`/`TraceFormatError` for bad input, `OutputError` for a bad output path. */
+/**
+ * Runs a rerun on this thread. Throws `UsageError` when `output` is the golden itself,
+ * `InputError`/`TraceFormatError` for bad input, `OutputError` for a bad output path.
+ */
 export async function rerunHere(options: RerunOptions): Promise<RerunResult> {
   const t0 = performance.now();
+  if (path.resolve(options.output) === path.resolve(options.golden)) {
+    throw new UsageError(`-o ${options.output}: that is the golden trace; give the new trace another name`);
+  }
   const golden = TraceReader.open(options.golden);
   let summary;
   let goldenBytes: Uint8Array;

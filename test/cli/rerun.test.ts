@@ -183,6 +183,14 @@ describe('bad input', () => {
     expect(wtrace(['rerun', notTrace]).status).toBe(4);
   });
 
+  it('refuses to write the new trace over the golden, and leaves the golden alone', () => {
+    const before = fs.readFileSync(golden.trace);
+    const r = wtrace(['rerun', golden.trace, '-o', golden.trace]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('that is the golden trace');
+    expect(fs.readFileSync(golden.trace).equals(before)).toBe(true);
+  });
+
   it('refuses an incomplete golden (a recording cut short), naming it', () => {
     const cut = path.join(dir, 'cut.wtrace');
     fs.copyFileSync(golden.trace, cut);
