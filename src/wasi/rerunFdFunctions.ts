@@ -12,7 +12,7 @@ import { checkOutput, s64, safeNumber, u32, u64 } from './hostContext.js';
 import type { RawHostFunction } from './hostContext.js';
 import { ErrnoError } from './hostErrors.js';
 import { missing, requireRights, type RerunContext, type RerunEntry, type RerunFile } from './rerunContext.js';
-import type { VirtualFile } from './rerunFiles.js';
+import { readFile, virtualStat, writeFile } from './rerunFiles.js';
 import { answerKey } from './rerunWorld.js';
 import { encodeFdstat, encodeFilestat, encodePrestat, FILESTAT_SIZE, readIovecs, type Iovec } from './structs.js';
 
@@ -20,39 +20,6 @@ function filetypeOfEntry(e: RerunEntry): number {
   if (e.kind === 'stdio') return Filetype.characterDevice;
   if (e.kind === 'directory') return Filetype.directory;
   return e.file.directory ? Filetype.directory : Filetype.regularFile;
-}
-
-/**
- * The filestat of a virtual file. The golden's stat of the same path at the same turn (its n-th
- * stat of it) is the template, so times, inode and link count read as they did; the file type and,
- * for a file the rerun changed, the size come from the rerun's own state.
- */
-export function virtualStat(f: VirtualFile, template: Uint8Array | null): Uint8Array {
-  if (!f.changed && template !== null) return template;
-  if (!f.directory && f.size === null) missing(`the size of ${f.key}, which the golden trace never learned`);
-  const out = template !== null ? template.slice() : encodeFilestat(null, f.directory ? Filetype.directory : Filetype.regularFile);
-  const v = new DataView(out.buffer, out.byteOffset, FILESTAT_SIZE);
-  if (template === null) v.setBigUint64(24, 1n, true); // nlink
-  v.setUint8(16, f.directory ? Filetype.directory : Filetype.regularFile);
-  if (!f.directory && f.size !== null) v.setBigUint64(32, BigInt(f.size), true);
-  return out;
-}
-
-/** The bytes a read of `want` bytes at `offset` returns: a short read only at a known end of file. */
-export function readFile(f: VirtualFile, offset: number, want: number): Uint8Array {
-  const n = f.size === null ? want : Math.max(0, Math.min(want, f.size - offset));
-  const bytes = f.known.get(offset, n);
-  if (bytes === null) {
-    missing(`bytes ${offset}..${offset + n} of ${f.key}, which the golden trace never read` + (f.size === null ? ' (size unknown)' : ` (size ${f.size})`));
-  }
-  return bytes;
-}
-
-/** Writes `data` into `f` at `offset`, keeping its size up to date. */
-export function writeFile(f: VirtualFile, offset: number, data: Uint8Array): void {
-  f.known.set(offset, data);
-  f.changed = true;
-  if (f.size !== null) f.size = Math.max(f.size, offset + data.length);
 }
 
 /** Copies `bytes` into the iovecs in order; returns how many fit. */

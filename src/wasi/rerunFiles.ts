@@ -2,9 +2,13 @@
  * The rerun host's virtual files: for each guest path, the bytes known at each offset (from the
  * golden's reads, then overwritten by the rerun's own writes), its size when known, and whether
  * it exists. Nothing here touches the real file system. A read of bytes nobody knows is not
- * guessed: `read` answers null and the host stops the run (RerunInputMissing).
+ * guessed: `readFile` stops the run (RerunInputMissing) naming the file and the bytes.
+ * Also the reads, writes and stats of a virtual file the descriptor and path functions share.
  */
+import { Filetype } from './constants.js';
+import { missing } from './rerunContext.js';
 import { emptyFacts, type PathFacts, type RerunWorld } from './rerunWorld.js';
+import { encodeFilestat, FILESTAT_SIZE } from './structs.js';
 
 /** Sorted, non-overlapping runs of known bytes, each growable at its end. */
 export class KnownBytes {
@@ -144,6 +148,39 @@ export class VirtualFiles {
     this.files.set(to, moved);
     this.files.set(from, { ...emptyFile(from), changed: true });
   }
+}
+
+/**
+ * The filestat of a virtual file. The golden's stat of the same path at the same turn (its n-th
+ * stat of it) is the template, so times, inode and link count read as they did; the file type and,
+ * for a file the rerun changed, the size come from the rerun's own state.
+ */
+export function virtualStat(f: VirtualFile, template: Uint8Array | null): Uint8Array {
+  if (!f.changed && template !== null) return template;
+  if (!f.directory && f.size === null) missing(`the size of ${f.key}, which the golden trace never learned`);
+  const out = template !== null ? template.slice() : encodeFilestat(null, f.directory ? Filetype.directory : Filetype.regularFile);
+  const v = new DataView(out.buffer, out.byteOffset, FILESTAT_SIZE);
+  if (template === null) v.setBigUint64(24, 1n, true); // nlink
+  v.setUint8(16, f.directory ? Filetype.directory : Filetype.regularFile);
+  if (!f.directory && f.size !== null) v.setBigUint64(32, BigInt(f.size), true);
+  return out;
+}
+
+/** The bytes a read of `want` bytes at `offset` returns: a short read only at a known end of file. */
+export function readFile(f: VirtualFile, offset: number, want: number): Uint8Array {
+  const n = f.size === null ? want : Math.max(0, Math.min(want, f.size - offset));
+  const bytes = f.known.get(offset, n);
+  if (bytes === null) {
+    missing(`bytes ${offset}..${offset + n} of ${f.key}, which the golden trace never read` + (f.size === null ? ' (size unknown)' : ` (size ${f.size})`));
+  }
+  return bytes;
+}
+
+/** Writes `data` into `f` at `offset`, keeping its size up to date. */
+export function writeFile(f: VirtualFile, offset: number, data: Uint8Array): void {
+  f.known.set(offset, data);
+  f.changed = true;
+  if (f.size !== null) f.size = Math.max(f.size, offset + data.length);
 }
 
 function emptyFile(key: string): VirtualFile {

@@ -11,9 +11,8 @@ import { Errno } from './errno.js';
 import { checkOutput, readPath, u32, u64 } from './hostContext.js';
 import type { RawHostFunction } from './hostContext.js';
 import { ErrnoError } from './hostErrors.js';
-import { virtualStat } from './rerunFdFunctions.js';
 import { missing, requireRights, type RerunContext, type RerunDirectory, type RerunEntry } from './rerunContext.js';
-import type { VirtualFile } from './rerunFiles.js';
+import { virtualStat, type VirtualFile } from './rerunFiles.js';
 import { answerKey, pathKey } from './rerunWorld.js';
 import { FILESTAT_SIZE } from './structs.js';
 
