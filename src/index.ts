@@ -19,3 +19,6 @@ export { verify, diffTraces, formatDiff, Timeline, type VerifyResult, type DiffR
 export { openReplay, Replay, formatValue, buildDetailIndex, IndexDivergenceError, type OpenOptions, type DetailIndexOptions, type DetailIndexResult } from '../replay/index.js';
 export type { Debuggee, FrameView, StopEvent, Breakpoint, BreakpointSpec, Watchpoint, ModuleView, SourceLocation, Direction, StepUnit, OutputView, Value } from '../replay/index.js';
 export { ExitCode, WtraceError, UsageError, InputError, OutputError, UnsupportedWasmError } from './errors.js';
+export { rerun, type RerunOptions, type RerunResult } from '../replay/rerun/index.js';
+export { queryExecution as queryTrace } from '../replay/queryDetail.js';
+export { QueryError, type QueryResult, type QueryValue } from './trace/index.js';
