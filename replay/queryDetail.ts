@@ -7,7 +7,8 @@
  * catching frame. Memory use is the live stack, not the trace.
  */
 // The decoder alone, not instrument/index.js: that would load Binaryen for every query.
-import { decodeDetailEvents, type DetailValue } from '../instrument/detailEvents.js';
+import { EventKind, type DetailValue } from '../instrument/detailEvents.js';
+import { DetailScanner } from '../instrument/detailScan.js';
 import { queryTrace, type DetailRowSink, type DetailViewFiller, type QueryResult, type TraceReader } from '../src/trace/index.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
 
@@ -37,7 +38,13 @@ export const detailViews: DetailViewFiller = {
       ]);
     };
     for (const chunk of reader.detailChunks()) {
-      for (const e of decodeDetailEvents(chunk.events)) {
+      const s = new DetailScanner(chunk.events);
+      while (s.next()) {
+        // Only the events a wanted view uses become objects (stores are most of a trace).
+        const k = s.kind;
+        const call = k === EventKind.enter || k === EventKind.exit || k === EventKind.catch;
+        if (!(call || (wantWrites && k <= EventKind.init && k !== EventKind.grow))) continue;
+        const e = s.decode();
         switch (e.kind) {
           case 'enter':
             top = { id: nextId++, func: e.func, enterTime: e.time, enterPc: e.pc, args: valuesJson(e.args), caller: top, depth: (top?.depth ?? 0) + 1 };
