@@ -159,6 +159,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   let lastEventTime = -1;
   let unmatched = 0;
   let sinceCheckpoint = 0;
+  let gap = minGap;
   let granules = new Uint8Array(0);
   /**
    * Keyframes are taken at import calls, as the state after instruction k (the call's time - 1):
@@ -197,9 +198,10 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
         keyframeAt = nextKeyframeTime();
       }
       if (nextCall < calls.length && callTimes[nextCall] < t) applyCallsBefore(t);
-      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= (minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap)))) {
+      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= gap)) {
         checkpoint(BigInt(t - 1), index, s.position());
         sinceCheckpoint = 0;
+        gap = minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap);
       }
       const kind = s.kind;
       if (kind <= EventKind.init) {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
 import { CodecError } from './byteBuffer.js';
+import { decompressDetail } from './detailCodec.js';
 import { TraceFormatError, TraceVersionError } from './errors.js';
 import { fileKind } from './fileKind.js';
 import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.js';
@@ -298,7 +299,7 @@ export class TraceReader {
       this.chunkQuery ??= this.db.prepare('SELECT first_time, end_time, event_count, codec, data FROM detail_chunks WHERE chunk_index = ?').safeIntegers(true);
       const r = this.chunkQuery.get(index) as { first_time: bigint; end_time: bigint; event_count: bigint; codec: string; data: Buffer } | undefined;
       if (r === undefined) throw new TraceFormatError(this.path, `has no detail chunk ${index}`);
-      const raw = r.codec === 'zstd' ? zlib.zstdDecompressSync(r.data) : r.data;
+      const raw = r.codec === 'zstd' ? decompressDetail(r.data) : r.data;
       return {
         index,
         firstTime: r.first_time,
