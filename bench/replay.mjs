@@ -27,7 +27,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const samples = option('--samples', 20);
+const samples = option('--samples', 60);
 let seed = option('--seed', 1);
 const random = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;

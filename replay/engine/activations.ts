@@ -14,7 +14,7 @@ import { TimelineHost } from './timelineHost.js';
 import { valueFromBytes } from './values.js';
 
 /** Interpreted instructions between two checkpoints of one activation. */
-export const CHECKPOINT_EVERY = 16384;
+export const CHECKPOINT_EVERY = 4096;
 
 /** At most this many activations keep checkpoints (least recently used go first). */
 const KEEP_ACTIVATIONS = 4096;
