@@ -6,7 +6,8 @@
  */
 import type { Timeline } from '../timeline/index.js';
 import { TimeOutOfRangeError } from '../timeline/index.js';
-import type { GlobalState, WriteRecord } from '../timeline/types.js';
+import type { CallRecord, GlobalState, ImportCallRecord, WriteRecord } from '../timeline/types.js';
+import { UsageError } from '../../src/errors.js';
 import type { ActivationState } from '../interp/types.js';
 import type { Activations } from './activations.js';
 import type { BreakpointSet } from './breakpoints.js';
@@ -155,8 +156,27 @@ export class Replay implements Debuggee {
     return this.parts.timeline.nextWriteAfter(address, this.time);
   }
 
+  callsOf(func: number | string): readonly CallRecord[] {
+    return this.parts.timeline.callsOf(typeof func === 'number' ? func : this.functionIndex(func));
+  }
+
+  get importCallCount(): number {
+    return this.parts.timeline.importCallCount;
+  }
+
+  importCall(n: number): ImportCallRecord {
+    return this.parts.timeline.importCallAt(n);
+  }
+
   close(): void {
     this.parts.timeline.close();
+  }
+
+  private functionIndex(name: string): number {
+    const m = this.parts.module;
+    const f = m.definedFunctions.find((i) => m.functionName(i) === name);
+    if (f === undefined) throw new UsageError(`no function named ${name}`);
+    return f;
   }
 
   private go(event: StopEvent): StopEvent {
