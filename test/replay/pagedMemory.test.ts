@@ -83,6 +83,6 @@ describe('paged memory tables', () => {
     memory[PAGE_SIZE + 5] = 1;
     tracker.mark(PAGE_SIZE + 5, 1);
     const b = tracker.take(memory);
-    expect(b.pages.map((p, k) => p === a.pages[k])).toEqual([true, false, true, true]);
+    expect([...b.ids].map((id, k) => id === a.ids[k])).toEqual([true, false, true, true]);
   });
 });
