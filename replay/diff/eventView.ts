@@ -1,0 +1,151 @@
+/**
+ * Items of a level-2/3 stream as a report shows them (`EventView`: JSON-ready), and the ring of
+ * the last few items each side keeps for context. Views are built only for the handful of items
+ * a report shows; the ring holds references into chunks already read, not copies.
+ */
+import type { DetailEvent, DetailValue } from '../../instrument/detailEvents.js';
+import type { ImportCall } from '../../src/trace/index.js';
+import { formatValue } from '../engine/values.js';
+import type { EventView } from '../diffTypes.js';
+import type { DetailTrace } from './detailTrace.js';
+import { decodeEventAt } from './rawEvents.js';
+import { ITEM_CALL, type SideStream } from './sideStream.js';
+
+/** One item, enough to build its view later. */
+interface Slot {
+  index: number;
+  time: number;
+  call: ImportCall | null;
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  func: number;
+  depth: number;
+}
+
+/** The current item of `s` as a view; `stack` adds the call path (innermost first). */
+export function currentView(s: SideStream, withStack = false): EventView {
+  const v = viewOf(s.trace, slotOf(s));
+  if (!withStack) return v;
+  const stack = s.stack().map((f) => s.trace.functionName(f));
+  // An exit's frame is already popped: it is still where the exit happens.
+  if (v.kind === 'exit') stack.unshift(s.trace.functionName(s.func));
+  return { ...v, stack };
+}
+
+function slotOf(s: SideStream): Slot {
+  const e = s.events;
+  return {
+    index: s.position - 1, time: s.time, call: s.item === ITEM_CALL ? s.call : null,
+    bytes: e.bytes, start: e.start, end: e.end, func: s.func, depth: s.depth,
+  };
+}
+
+/** The last `n` items of one side. */
+export class ContextRing {
+  private readonly slots: Slot[] = [];
+  private next = 0;
+
+  constructor(private readonly n: number) {}
+
+  /** Remembers the current item of `s`. */
+  push(s: SideStream): void {
+    if (this.n === 0) return;
+    if (this.slots.length < this.n) {
+      this.slots.push(slotOf(s));
+      return;
+    }
+    const slot = this.slots[this.next];
+    const e = s.events;
+    slot.index = s.position - 1;
+    slot.time = s.time;
+    slot.call = s.item === ITEM_CALL ? s.call : null;
+    slot.bytes = e.bytes;
+    slot.start = e.start;
+    slot.end = e.end;
+    slot.func = s.func;
+    slot.depth = s.depth;
+    this.next = (this.next + 1) % this.n;
+  }
+
+  /** Views of the remembered items, oldest first. */
+  views(trace: DetailTrace): EventView[] {
+    const ordered = this.slots.length < this.n ? this.slots : [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)];
+    return ordered.map((s) => viewOf(trace, s));
+  }
+}
+
+function viewOf(trace: DetailTrace, s: Slot): EventView {
+  const fn = s.func < 0 ? null : trace.functionName(s.func);
+  const base = { index: s.index, time: String(s.time), function: fn, depth: s.depth };
+  if (s.call !== null) {
+    const c = s.call;
+    const name = trace.functionName(c.functionIndex);
+    const text = rawCallText(name, c);
+    return { ...base, kind: 'import', name, pc: null, location: null, value: c.result === null ? null : String(c.result), text };
+  }
+  const e = decodeEventAt(s.bytes, s.start, s.end, s.time);
+  const location = trace.locationAt(e.pc);
+  const { name, value, text } = describeEvent(trace, e);
+  return { ...base, kind: e.kind as EventView['kind'], name, pc: e.pc, location: location === null ? null : { ...location }, value, text };
+}
+
+/** `fd_write(1, 1024, 1, 2000) = 0, wrote 4 bytes`: an import call from its raw log entry. */
+export function rawCallText(name: string, c: ImportCall): string {
+  const written = c.writes.reduce((n, w) => n + w.bytes.length, 0);
+  const result = c.result === null ? ' (did not return)' : ` = ${c.result}`;
+  return `${name}(${c.args.join(', ')})${result}${written > 0 ? `, wrote ${written} bytes` : ''}`;
+}
+
+function describeEvent(trace: DetailTrace, e: DetailEvent): { name: string | null; value: string | null; text: string } {
+  switch (e.kind) {
+    case 'enter': {
+      const name = trace.functionName(e.func);
+      const args = values(e.args);
+      return { name, value: args, text: `enter ${name}(${args})` };
+    }
+    case 'exit': {
+      const name = trace.functionName(e.func);
+      const results = values(e.results);
+      return { name, value: results, text: `exit ${name}${results === '' ? '' : ` -> ${results}`}` };
+    }
+    case 'catch': {
+      const name = trace.functionName(e.func);
+      return { name, value: null, text: `catch in ${name} (frames above it unwound)` };
+    }
+    case 'store':
+      return { name: null, value: bytesValue(e.newBytes), text: `store ${e.width} bytes at 0x${hex32(e.address)}: ${bytesValue(e.newBytes)} (was ${bytesValue(e.oldBytes)})` };
+    case 'globalSet':
+      return { name: null, value: bytesValue(e.newBytes), text: `global.set ${e.global}: ${bytesValue(e.newBytes)} (was ${bytesValue(e.oldBytes)})` };
+    case 'grow':
+      return { name: null, value: String(e.result), text: `memory.grow by ${e.delta} pages from ${e.oldPages} = ${e.result}` };
+    case 'fill':
+      return { name: null, value: String(e.value), text: `memory.fill ${e.size} bytes at 0x${hex32(e.dest)} with ${e.value}` };
+    case 'copy':
+      return { name: null, value: null, text: `memory.copy ${e.size} bytes from 0x${hex32(e.source)} to 0x${hex32(e.dest)}` };
+    case 'init':
+      return { name: null, value: null, text: `memory.init ${e.size} bytes of segment ${e.segment}+${e.sourceOffset} to 0x${hex32(e.dest)}` };
+    case 'snapshot':
+      return { name: trace.functionName(e.func), value: values(e.locals), text: `locals of ${trace.functionName(e.func)}: ${values(e.locals)}` };
+  }
+}
+
+function values(vs: readonly DetailValue[]): string {
+  return vs.map(formatValue).join(', ');
+}
+
+/**
+ * Little-endian bytes as a person reads a stored value: the unsigned number for 1, 2 and 4
+ * bytes and (as a bigint) for 8, with the raw hex (`1234 (0xd2 0x04 0x00 0x00)` reads badly,
+ * so: `1234 = 0x000004d2`).
+ */
+function bytesValue(b: Uint8Array): string {
+  if (b.length === 0) return '(no value)';
+  const hex = Buffer.from(b).reverse().toString('hex');
+  if (b.length > 8) return `0x${hex}`;
+  return `${BigInt('0x' + hex)} = 0x${hex}`;
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}

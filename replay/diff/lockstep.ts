@@ -1,0 +1,95 @@
+/**
+ * The walk levels 2 and 3 share: two side streams advanced together, item by item, until an
+ * item differs or a stream ends, with the last few items of each side kept for context; and
+ * the divergence a report shows, built from where the walk stopped.
+ */
+import { HEADER_SIZE } from '../../instrument/detailEvents.js';
+import type { DiffDivergence, EndView, EventDivergence } from '../diffTypes.js';
+import { ContextRing, currentView } from './eventView.js';
+import { endText } from './observable.js';
+import type { SideStream } from './sideStream.js';
+
+/** Where a walk stopped. */
+export interface WalkEnd {
+  /** Items compared and found alike. */
+  readonly compared: number;
+  /** null: both streams ended together with every item alike. */
+  readonly fields: string[] | null;
+  /** Which sides still had an item when the walk stopped. */
+  readonly hasA: boolean;
+  readonly hasB: boolean;
+  readonly contextA: ContextRing;
+  readonly contextB: ContextRing;
+}
+
+/**
+ * Advances `sa` and `sb` together while `compare` (called with both on an item, and the walk so
+ * far) returns null; stops at the first item it finds fields of difference for, or where a
+ * stream ends.
+ */
+export function walk(sa: SideStream, sb: SideStream, context: number, compare: (sofar: WalkEnd) => string[] | null): WalkEnd {
+  const w = { compared: 0, fields: null as string[] | null, hasA: true, hasB: true, contextA: new ContextRing(context), contextB: new ContextRing(context) };
+  for (;;) {
+    w.hasA = sa.next();
+    w.hasB = sb.next();
+    if (!w.hasA || !w.hasB) {
+      w.fields = w.hasA || w.hasB ? ['end'] : null;
+      return w;
+    }
+    w.fields = compare(w);
+    if (w.fields !== null) return w;
+    w.contextA.push(sa);
+    w.contextB.push(sb);
+    w.compared++;
+  }
+}
+
+/** What a level adds to the divergence its walk found. */
+export interface DivergenceDetail {
+  readonly textA?: string;
+  readonly textB?: string;
+  readonly call?: DiffDivergence | null;
+  readonly note?: string | null;
+  readonly effect?: EventDivergence | null;
+}
+
+/** The divergence where `w` stopped (it must have stopped at one). */
+export function divergenceAt(
+  level: 2 | 3,
+  sa: SideStream,
+  sb: SideStream,
+  w: WalkEnd,
+  ends: { a: EndView; b: EndView },
+  detail: DivergenceDetail = {},
+): EventDivergence {
+  const a = w.hasA ? currentView(sa, true) : null;
+  const b = w.hasB ? currentView(sb, true) : null;
+  return {
+    kind: 'event',
+    level,
+    indexA: w.compared,
+    indexB: w.compared,
+    a,
+    b,
+    textA: detail.textA ?? (a === null ? `end: ${endText(ends.a)}` : a.text),
+    textB: detail.textB ?? (b === null ? `end: ${endText(ends.b)}` : b.text),
+    fields: w.fields ?? [],
+    call: detail.call ?? null,
+    note: detail.note ?? null,
+    effect: detail.effect ?? null,
+    contextA: w.contextA.views(sa.trace),
+    contextB: w.contextB.views(sb.trace),
+  };
+}
+
+/** True when `a.bytes[from + skip, end)` equals the same range of `b`'s current event (skip counted after the header). */
+export function sameTail(sa: SideStream, sb: SideStream, skip: number): boolean {
+  const a = sa.events;
+  const b = sb.events;
+  const n = a.end - a.start;
+  if (n !== b.end - b.start) return false;
+  const x = a.bytes;
+  const y = b.bytes;
+  for (let i = HEADER_SIZE + skip, p = a.start, q = b.start; i < n; i++) if (x[p + i] !== y[q + i]) return false;
+  return true;
+}

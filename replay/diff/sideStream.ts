@@ -1,0 +1,147 @@
+/**
+ * One trace's execution as a single stream in time order: its detail events (those a level
+ * keeps) merged with its import calls, with the call stack kept up to date, so that a diff can
+ * walk two traces in lockstep. At equal times an event comes before an import call (the order
+ * the timeline applies them in). Memory: the current chunk, the stack and nothing else.
+ */
+import { EventKind } from '../../instrument/detailEvents.js';
+import type { ImportCall } from '../../src/trace/index.js';
+import type { DetailTrace } from './detailTrace.js';
+import { RawEvents } from './rawEvents.js';
+
+export const ITEM_EVENT = 0;
+export const ITEM_CALL = 1;
+
+export class SideStream {
+  readonly events: RawEvents;
+  /** What the current item is: ITEM_EVENT (see `events`) or ITEM_CALL (see `call`). */
+  item = ITEM_EVENT;
+  call: ImportCall | null = null;
+  /** Time of the current item. */
+  time = 0;
+  /** Items consumed, the current one included. */
+  position = 0;
+  /** Import calls consumed. */
+  calls = 0;
+  /**
+   * The function the current item happens in (an enter: the callee; an exit: the function
+   * leaving) and the stack depth there (1 for the outermost frame; 0 before any).
+   */
+  func = -1;
+  depth = 0;
+  /** The call stack after the current item: function indices and enter times, outermost first. */
+  private stackFuncs = new Int32Array(256);
+  private stackTimes = new Float64Array(256);
+  private stackSize = 0;
+
+  private eventReady = false;
+  private eventsDone = false;
+  private pending: ImportCall | null = null;
+  private readonly calls$: Iterator<ImportCall>;
+
+  constructor(
+    readonly trace: DetailTrace,
+    /** Which event kinds the stream shows (enter, exit and catch always move the stack). */
+    private readonly keep: (kind: number) => boolean,
+    /** Sees every import call of the log once, in order (`drain` passes the rest after a stop). */
+    private readonly onCall: (call: ImportCall) => void = () => {},
+  ) {
+    this.events = new RawEvents(trace.reader.detailChunks(), trace.file);
+    this.calls$ = trace.reader.importCalls();
+  }
+
+  /** Moves to the next item; false when both the events and the calls are exhausted. */
+  next(): boolean {
+    if (!this.eventReady && !this.eventsDone) {
+      this.eventReady = this.events.next(this.keep);
+      this.eventsDone = !this.eventReady;
+    }
+    if (this.pending === null) this.pending = this.nextCall();
+    const call = this.pending;
+    if (this.eventReady && (call === null || this.events.time <= Number(call.time))) {
+      this.eventReady = false;
+      this.item = ITEM_EVENT;
+      this.call = null;
+      this.time = this.events.time;
+      this.position++;
+      this.moveStack();
+      return true;
+    }
+    if (call === null) return false;
+    this.pending = null;
+    this.item = ITEM_CALL;
+    this.call = call;
+    this.time = Number(call.time);
+    this.func = this.stackSize > 0 ? this.stackFuncs[this.stackSize - 1] : -1;
+    this.depth = this.stackSize;
+    this.position++;
+    this.calls++;
+    return true;
+  }
+
+  /** Function indices on the stack, innermost first (the stack after the current item). */
+  stack(): number[] {
+    const out: number[] = [];
+    for (let i = this.stackSize - 1; i >= 0; i--) out.push(this.stackFuncs[i]);
+    return out;
+  }
+
+  /** Reads the rest of the import log (for `onCall`); returns the number of calls in the log. */
+  drain(): number {
+    while (this.nextCall() !== null);
+    return this.logged;
+  }
+
+  /** Import calls pulled from the log so far. */
+  private logged = 0;
+
+  private nextCall(): ImportCall | null {
+    const r = this.calls$.next();
+    if (r.done) return null;
+    this.logged++;
+    this.onCall(r.value);
+    return r.value;
+  }
+
+  private moveStack(): void {
+    const e = this.events;
+    const kind = e.kind;
+    if (kind === EventKind.enter) {
+      if (this.stackSize === this.stackFuncs.length) this.grow();
+      this.stackFuncs[this.stackSize] = e.func;
+      this.stackTimes[this.stackSize] = e.time;
+      this.stackSize++;
+      this.func = e.func;
+      this.depth = this.stackSize;
+    } else if (kind === EventKind.exit) {
+      const f = e.func;
+      this.func = f;
+      this.depth = this.stackSize;
+      // Pops down to the exiting function's frame (an exception may have unwound frames above it without exits).
+      for (let i = this.stackSize - 1; i >= 0; i--) {
+        if (this.stackFuncs[i] === f) {
+          this.depth = i + 1;
+          this.stackSize = i;
+          break;
+        }
+      }
+    } else if (kind === EventKind.catch) {
+      const frameTime = e.frameTime;
+      while (this.stackSize > 0 && this.stackTimes[this.stackSize - 1] > frameTime) this.stackSize--;
+      this.func = e.func;
+      this.depth = this.stackSize;
+    } else {
+      this.func = this.stackSize > 0 ? this.stackFuncs[this.stackSize - 1] : -1;
+      this.depth = this.stackSize;
+    }
+  }
+
+  private grow(): void {
+    const funcs = new Int32Array(this.stackFuncs.length * 2);
+    funcs.set(this.stackFuncs);
+    const times = new Float64Array(this.stackTimes.length * 2);
+    times.set(this.stackTimes);
+    this.stackFuncs = funcs;
+    this.stackTimes = times;
+  }
+}
