@@ -49,6 +49,11 @@ export class DetailTrace {
     return this.names.get(index) ?? this.importNames.get(index) ?? `func[${index}]`;
   }
 
+  /** An import's field name (`fd_write`); `functionName` for anything else. */
+  importName(index: number): string {
+    return this.importNames.get(index) ?? this.functionName(index);
+  }
+
   /** file:line:column of `pc` from the module's DWARF line tables; null without DWARF (or a table that does not cover it). */
   locationAt(pc: number): SourceLocation | null {
     if (this.sourceMap === undefined) {

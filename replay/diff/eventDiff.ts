@@ -21,9 +21,11 @@ import { DetailTrace } from './detailTrace.js';
 import { DiffInputError } from './errors.js';
 import { divergenceAt, sameTail, walk, type DivergenceDetail } from './lockstep.js';
 import { endOf, sameEnd, sideOf } from './observable.js';
+import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
 
-const notSnapshot = (kind: number) => kind !== EventKind.snapshot;
+/** Every event kind but snapshots. */
+const COMPARED_EVENTS = kindMask(Object.values(EventKind).filter((k) => k !== EventKind.snapshot && k !== EventKind.sync));
 
 /** Level 3. Throws `DiffInputError` for a trace without detail events or traces of different modules. */
 export function eventDiff(a: string, b: string, options: DiffOptions = {}): DiffResult {
@@ -42,8 +44,8 @@ export function eventDiff(a: string, b: string, options: DiffOptions = {}): Diff
     if (shaA !== shaB) throw DiffInputError.differentModules(a, b, shaA, shaB);
     const outputA = new OutputDigest();
     const outputB = new OutputDigest();
-    const sa = new SideStream(ta, notSnapshot, (c) => outputA.add(c));
-    const sb = new SideStream(tb, notSnapshot, (c) => outputB.add(c));
+    const sa = new SideStream(ta, COMPARED_EVENTS, (c) => outputA.add(c));
+    const sb = new SideStream(tb, COMPARED_EVENTS, (c) => outputB.add(c));
     const ends = { a: endOf(ta.summary), b: endOf(tb.summary) };
     // The first input that differs (an import call answered differently, its arguments alike)
     // does not stop the walk: it goes on to the first place the program itself acts

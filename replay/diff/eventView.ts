@@ -41,37 +41,58 @@ function slotOf(s: SideStream): Slot {
   };
 }
 
-/** The last `n` items of one side. */
+/** The last `n` items of one side, in parallel arrays (written for every item compared). */
 export class ContextRing {
-  private readonly slots: Slot[] = [];
+  private readonly index: Float64Array;
+  private readonly time: Float64Array;
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly func: Int32Array;
+  private readonly depth: Int32Array;
+  private readonly bytes: Uint8Array[];
+  private readonly calls: (ImportCall | null)[];
+  private size = 0;
   private next = 0;
 
-  constructor(private readonly n: number) {}
+  constructor(private readonly n: number) {
+    this.index = new Float64Array(n);
+    this.time = new Float64Array(n);
+    this.start = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.func = new Int32Array(n);
+    this.depth = new Int32Array(n);
+    this.bytes = new Array<Uint8Array>(n);
+    this.calls = new Array<ImportCall | null>(n).fill(null);
+  }
 
   /** Remembers the current item of `s`. */
   push(s: SideStream): void {
     if (this.n === 0) return;
-    if (this.slots.length < this.n) {
-      this.slots.push(slotOf(s));
-      return;
-    }
-    const slot = this.slots[this.next];
+    const i = this.next;
     const e = s.events;
-    slot.index = s.position - 1;
-    slot.time = s.time;
-    slot.call = s.item === ITEM_CALL ? s.call : null;
-    slot.bytes = e.bytes;
-    slot.start = e.start;
-    slot.end = e.end;
-    slot.func = s.func;
-    slot.depth = s.depth;
-    this.next = (this.next + 1) % this.n;
+    this.index[i] = s.position - 1;
+    this.time[i] = s.time;
+    this.start[i] = e.start;
+    this.end[i] = e.end;
+    this.func[i] = s.func;
+    this.depth[i] = s.depth;
+    this.bytes[i] = e.bytes;
+    this.calls[i] = s.item === ITEM_CALL ? s.call : null;
+    this.next = i + 1 === this.n ? 0 : i + 1;
+    if (this.size < this.n) this.size++;
   }
 
   /** Views of the remembered items, oldest first. */
   views(trace: DetailTrace): EventView[] {
-    const ordered = this.slots.length < this.n ? this.slots : [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)];
-    return ordered.map((s) => viewOf(trace, s));
+    const out: EventView[] = [];
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.next - this.size + k + this.n) % this.n;
+      out.push(viewOf(trace, {
+        index: this.index[i], time: this.time[i], call: this.calls[i], bytes: this.bytes[i],
+        start: this.start[i], end: this.end[i], func: this.func[i], depth: this.depth[i],
+      }));
+    }
+    return out;
   }
 }
 
@@ -80,7 +101,7 @@ function viewOf(trace: DetailTrace, s: Slot): EventView {
   const base = { index: s.index, time: String(s.time), function: fn, depth: s.depth };
   if (s.call !== null) {
     const c = s.call;
-    const name = trace.functionName(c.functionIndex);
+    const name = trace.importName(c.functionIndex);
     const text = rawCallText(name, c);
     return { ...base, kind: 'import', name, pc: null, location: null, value: c.result === null ? null : String(c.result), text };
   }

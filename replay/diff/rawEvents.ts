@@ -13,6 +13,13 @@ import { TraceFormatError } from '../../src/trace/index.js';
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
+/** A `keep` mask for `RawEvents.next`: the kinds listed. */
+export function kindMask(kinds: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(256);
+  for (const k of kinds) mask[k] = 1;
+  return mask;
+}
+
 export class RawEvents {
   /** Bytes of the chunk holding the current event (a new array for each chunk). */
   bytes: Uint8Array = new Uint8Array(0);
@@ -34,12 +41,12 @@ export class RawEvents {
     private readonly file: string,
   ) {}
 
-  /** Moves to the next event whose kind `keep` accepts; false at the end of the stream. */
-  next(keep: (kind: number) => boolean): boolean {
+  /** Moves to the next event whose kind `keep` marks (keep[kind] = 1); false at the end of the stream. */
+  next(keep: Uint8Array): boolean {
     for (;;) {
       if (this.end >= this.bytes.length && !this.nextChunk()) return false;
       this.step();
-      if (keep(this.kind)) {
+      if (keep[this.kind] === 1) {
         this.count++;
         return true;
       }

@@ -37,12 +37,13 @@ export class SideStream {
   private eventReady = false;
   private eventsDone = false;
   private pending: ImportCall | null = null;
+  private pendingTime = 0;
   private readonly calls$: Iterator<ImportCall>;
 
   constructor(
     readonly trace: DetailTrace,
-    /** Which event kinds the stream shows (enter, exit and catch always move the stack). */
-    private readonly keep: (kind: number) => boolean,
+    /** Which event kinds the stream shows (`kindMask`; enter, exit and catch must be among them: they move the stack). */
+    private readonly keep: Uint8Array,
     /** Sees every import call of the log once, in order (`drain` passes the rest after a stop). */
     private readonly onCall: (call: ImportCall) => void = () => {},
   ) {
@@ -56,9 +57,12 @@ export class SideStream {
       this.eventReady = this.events.next(this.keep);
       this.eventsDone = !this.eventReady;
     }
-    if (this.pending === null) this.pending = this.nextCall();
+    if (this.pending === null) {
+      this.pending = this.nextCall();
+      if (this.pending !== null) this.pendingTime = Number(this.pending.time);
+    }
     const call = this.pending;
-    if (this.eventReady && (call === null || this.events.time <= Number(call.time))) {
+    if (this.eventReady && (call === null || this.events.time <= this.pendingTime)) {
       this.eventReady = false;
       this.item = ITEM_EVENT;
       this.call = null;
@@ -71,7 +75,7 @@ export class SideStream {
     this.pending = null;
     this.item = ITEM_CALL;
     this.call = call;
-    this.time = Number(call.time);
+    this.time = this.pendingTime;
     this.func = this.stackSize > 0 ? this.stackFuncs[this.stackSize - 1] : -1;
     this.depth = this.stackSize;
     this.position++;

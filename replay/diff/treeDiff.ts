@@ -14,9 +14,10 @@ import type { DiffDivergence, DiffOptions, DiffResult } from '../diffTypes.js';
 import { DetailTrace } from './detailTrace.js';
 import { divergenceAt, sameTail, walk } from './lockstep.js';
 import { observableDiff } from './observable.js';
+import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
 
-const isTreeEvent = (kind: number) => kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch;
+const TREE_EVENTS = kindMask([EventKind.enter, EventKind.exit, EventKind.catch]);
 
 /** Level 2. Throws `DiffInputError` for a trace without detail events, before re-executing anything. */
 export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffResult {
@@ -34,13 +35,13 @@ export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffR
     const d = observable.divergence as DiffDivergence | null;
     // The import call (same index on both sides) that differs by meaning, if any.
     const differingCall = d !== null && d.kind === 'call' && d.a !== null && d.b !== null ? d.callA : -1;
-    const sa = new SideStream(ta, isTreeEvent);
-    const sb = new SideStream(tb, isTreeEvent);
+    const sa = new SideStream(ta, TREE_EVENTS);
+    const sb = new SideStream(tb, TREE_EVENTS);
     let callDiffers = false;
     const w = walk(sa, sb, context, () => {
       if (sa.item !== sb.item) return ['kind'];
       if (sa.item === ITEM_CALL) {
-        if (ta.functionName(sa.call!.functionIndex) !== tb.functionName(sb.call!.functionIndex)) return ['function'];
+        if (ta.importName(sa.call!.functionIndex) !== tb.importName(sb.call!.functionIndex)) return ['function'];
         if (sa.call!.index === differingCall) {
           callDiffers = true;
           return [...d!.fields];
