@@ -19,7 +19,7 @@ import type { DiffOptions, DiffResult, EventDivergence } from '../diffTypes.js';
 import { compareOutputDigests, OutputDigest } from '../outputCompare.js';
 import { DetailTrace } from './detailTrace.js';
 import { DiffInputError } from './errors.js';
-import { divergenceAt, sameTail, walk, type DivergenceDetail } from './lockstep.js';
+import { divergenceAt, mirrorSkipper, sameTail, walk, type DivergenceDetail } from './lockstep.js';
 import { endOf, sameEnd, sideOf } from './observable.js';
 import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
@@ -58,7 +58,7 @@ export function eventDiff(a: string, b: string, options: DiffOptions = {}): Diff
       input = divergenceAt(3, sa, sb, { ...sofar, fields, hasA: true, hasB: true }, ends, explain(sa, sb, fields, true));
       callsBeforeInput = sa.calls - 1;
       return null;
-    });
+    }, mirrorSkipper(sa, sb));
     const found = w.fields === null ? null : divergenceAt(3, sa, sb, w, ends, explain(sa, sb, w.fields, w.hasA && w.hasB));
     // Calls alike: those consumed before the diverging item (the same number on both sides).
     const callsBefore = sa.calls - (found !== null && w.hasA && sa.item === ITEM_CALL ? 1 : 0);

@@ -82,6 +82,22 @@ export class ContextRing {
     if (this.size < this.n) this.size++;
   }
 
+  /** Remembers what `other` (a ring of the same size) remembers: items alike on both sides. */
+  copyFrom(other: ContextRing): void {
+    this.index.set(other.index);
+    this.time.set(other.time);
+    this.start.set(other.start);
+    this.end.set(other.end);
+    this.func.set(other.func);
+    this.depth.set(other.depth);
+    for (let i = 0; i < this.n; i++) {
+      this.bytes[i] = other.bytes[i];
+      this.calls[i] = other.calls[i];
+    }
+    this.size = other.size;
+    this.next = other.next;
+  }
+
   /** Views of the remembered items, oldest first. */
   views(trace: DetailTrace): EventView[] {
     const out: EventView[] = [];

@@ -27,9 +27,17 @@ export interface WalkEnd {
  * far) returns null; stops at the first item it finds fields of difference for, or where a
  * stream ends.
  */
-export function walk(sa: SideStream, sb: SideStream, context: number, compare: (sofar: WalkEnd) => string[] | null): WalkEnd {
-  const w = { compared: 0, fields: null as string[] | null, hasA: true, hasB: true, contextA: new ContextRing(context), contextB: new ContextRing(context) };
+export function walk(
+  sa: SideStream,
+  sb: SideStream,
+  context: number,
+  compare: (sofar: WalkEnd) => string[] | null,
+  /** Called before each item: may move both streams over items known to be alike (counting them and keeping the context). */
+  skip?: (sofar: WalkState) => void,
+): WalkEnd {
+  const w: WalkState = { compared: 0, fields: null, hasA: true, hasB: true, contextA: new ContextRing(context), contextB: new ContextRing(context) };
   for (;;) {
+    if (skip !== undefined) skip(w);
     w.hasA = sa.next();
     w.hasB = sb.next();
     if (!w.hasA || !w.hasB) {
@@ -42,6 +50,16 @@ export function walk(sa: SideStream, sb: SideStream, context: number, compare: (
     w.contextB.push(sb);
     w.compared++;
   }
+}
+
+/** A walk under way. */
+export interface WalkState {
+  compared: number;
+  fields: string[] | null;
+  hasA: boolean;
+  hasB: boolean;
+  readonly contextA: ContextRing;
+  readonly contextB: ContextRing;
 }
 
 /** What a level adds to the divergence its walk found. */
@@ -92,4 +110,36 @@ export function sameTail(sa: SideStream, sb: SideStream, skip: number): boolean 
   const y = b.bytes;
   for (let i = HEADER_SIZE + skip, p = a.start, q = b.start; i < n; i++) if (x[p + i] !== y[q + i]) return false;
   return true;
+}
+
+/**
+ * The fast path of identical runs: where both traces' readers stand at the same place of
+ * chunks whose rest is byte for byte equal (checked once per pair of chunks), every event up
+ * to the next import call or the chunk's end is alike without comparing: side A takes them as
+ * items, side B is moved to the same place.
+ */
+export function mirrorSkipper(sa: SideStream, sb: SideStream): (w: WalkState) => void {
+  const ea = sa.events;
+  const eb = sb.events;
+  let pairA: Uint8Array | null = null;
+  let pairB: Uint8Array | null = null;
+  let equal = false;
+  return (w) => {
+    if (sa.waiting || sb.waiting) return;
+    if (ea.atChunkEnd && eb.atChunkEnd) {
+      // Both chunks read: load the next pair here, so that the fast path starts at its beginning.
+      if (!ea.loadChunk() || !eb.loadChunk()) return;
+    }
+    if (ea.bytes !== pairA || eb.bytes !== pairB) {
+      pairA = ea.bytes;
+      pairB = eb.bytes;
+      equal = ea.sameRest(eb);
+    }
+    if (!equal || ea.atChunkEnd || ea.end !== eb.end) return;
+    const limit = Math.min(sa.nextCallTime(), sb.nextCallTime());
+    const n = sa.takeChunkEvents(limit, () => w.contextA.push(sa));
+    sb.follow(sa);
+    w.contextB.copyFrom(w.contextA);
+    w.compared += n;
+  };
 }

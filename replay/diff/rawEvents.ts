@@ -53,6 +53,52 @@ export class RawEvents {
     }
   }
 
+  /**
+   * Moves to the next event `keep` marks within the current chunk; false at the chunk's end
+   * (the next chunk is not loaded: see `loadChunk`).
+   */
+  nextInChunk(keep: Uint8Array): boolean {
+    while (this.end < this.bytes.length) {
+      this.step();
+      if (keep[this.kind] === 1) {
+        this.count++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when every byte of the current chunk has been read (the next event needs the next chunk). */
+  get atChunkEnd(): boolean {
+    return this.end >= this.bytes.length;
+  }
+
+  /** Loads the next chunk, to be read from its start; false when there is none. Only at a chunk's end. */
+  loadChunk(): boolean {
+    return this.nextChunk();
+  }
+
+  /**
+   * True when both readers stand at the same offset of their chunks with the same running time,
+   * and the rest of both chunks is byte for byte equal: then every event left in them is equal.
+   */
+  sameRest(other: RawEvents): boolean {
+    if (this.end !== other.end || this.prev !== other.prev || this.bytes.length !== other.bytes.length) return false;
+    const rest = (b: Uint8Array, from: number) => Buffer.from(b.buffer, b.byteOffset + from, b.length - from);
+    return rest(this.bytes, this.end).equals(rest(other.bytes, other.end));
+  }
+
+  /** Stands where `leader` stands, in a chunk equal to the leader's (its own bytes, the leader's position). */
+  follow(leader: RawEvents): void {
+    this.start = leader.start;
+    this.end = leader.end;
+    this.kind = leader.kind;
+    this.pc = leader.pc;
+    this.time = leader.time;
+    this.count = leader.count;
+    this.prev = leader.prev;
+  }
+
   /** The current event, decoded (for a report: allocates). */
   decode(): DetailEvent {
     return decodeEventAt(this.bytes, this.start, this.end, this.time);

@@ -64,11 +64,7 @@ export class SideStream {
     const call = this.pending;
     if (this.eventReady && (call === null || this.events.time <= this.pendingTime)) {
       this.eventReady = false;
-      this.item = ITEM_EVENT;
-      this.call = null;
-      this.time = this.events.time;
-      this.position++;
-      this.moveStack();
+      this.takeEvent();
       return true;
     }
     if (call === null) return false;
@@ -81,6 +77,73 @@ export class SideStream {
     this.position++;
     this.calls++;
     return true;
+  }
+
+  /** Makes the event the reader stands on the current item. */
+  private takeEvent(): void {
+    this.item = ITEM_EVENT;
+    this.call = null;
+    this.time = this.events.time;
+    this.position++;
+    this.moveStack();
+  }
+
+  /**
+   * Fast path for two streams known to read equal chunks (`RawEvents.mirrors`): takes the
+   * events of the current chunk as items, up to (not including) the first one that comes after
+   * an import call, or the chunk's end. `onItem` sees each. Returns the number taken. Only when
+   * no event is waiting (`waiting` false).
+   */
+  takeChunkEvents(callTime: number, onItem: () => void): number {
+    let n = 0;
+    while (this.events.nextInChunk(this.keep)) {
+      if (this.events.time > callTime) {
+        // An import call comes first: the event waits, as `next` would leave it.
+        this.eventReady = true;
+        return n;
+      }
+      this.takeEvent();
+      onItem();
+      n++;
+    }
+    return n;
+  }
+
+  /** True when an event has been read but not yet taken as an item (an import call came first). */
+  get waiting(): boolean {
+    return this.eventReady;
+  }
+
+  /** Time of the next import call (read ahead; the call stays next), Infinity when the log has no more. */
+  nextCallTime(): number {
+    if (this.pending === null) {
+      this.pending = this.nextCall();
+      if (this.pending === null) return Infinity;
+      this.pendingTime = Number(this.pending.time);
+    }
+    return this.pendingTime;
+  }
+
+  /**
+   * Stands where `leader` stands after `takeChunkEvents` over a chunk equal to its own: same
+   * reader position, items, stack. Import calls stay this stream's own (none were taken).
+   */
+  follow(leader: SideStream): void {
+    this.events.follow(leader.events);
+    this.eventReady = leader.eventReady;
+    this.item = leader.item;
+    this.call = leader.call;
+    this.time = leader.time;
+    this.position = leader.position;
+    this.func = leader.func;
+    this.depth = leader.depth;
+    if (this.stackFuncs.length < leader.stackFuncs.length) {
+      this.stackFuncs = new Int32Array(leader.stackFuncs.length);
+      this.stackTimes = new Float64Array(leader.stackTimes.length);
+    }
+    this.stackFuncs.set(leader.stackFuncs.subarray(0, leader.stackSize));
+    this.stackTimes.set(leader.stackTimes.subarray(0, leader.stackSize));
+    this.stackSize = leader.stackSize;
   }
 
   /** Function indices on the stack, innermost first (the stack after the current item). */

@@ -12,7 +12,7 @@
 import { EventKind } from '../../instrument/detailEvents.js';
 import type { DiffDivergence, DiffOptions, DiffResult } from '../diffTypes.js';
 import { DetailTrace } from './detailTrace.js';
-import { divergenceAt, sameTail, walk } from './lockstep.js';
+import { divergenceAt, mirrorSkipper, sameTail, walk } from './lockstep.js';
 import { observableDiff } from './observable.js';
 import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
@@ -49,7 +49,8 @@ export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffR
         return null;
       }
       return compareTreeEvents(sa, sb);
-    });
+      // Equal chunks hold equal events; they compare alike by name only within one module.
+    }, ta.summary.module.sha256 === tb.summary.module.sha256 ? mirrorSkipper(sa, sb) : undefined);
     const divergence =
       w.fields === null
         ? observable.divergence

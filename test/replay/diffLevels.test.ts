@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { diffHere, diffTraces } from '../../replay/diff.js';
 import { formatDiff } from '../../replay/diffText.js';
 import type { DiffResult, EventDivergence } from '../../replay/diffTypes.js';
+import { decodeDetailEvents } from '../../instrument/index.js';
+import { TraceReader } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
 import { buildModule, I32, sleb, uleb } from '../helpers/wasmBuilder.js';
@@ -199,6 +201,58 @@ describe('diff, level 3 (every event and stored value)', () => {
     const d = eventDivergence(diffHere(a, b, { level: 3 }));
     expect(d.a?.name).toMatch(/^clock_/);
     expect(d.note).toMatch(/^only values that differ between any two runs differ here/);
+  });
+});
+
+/** Every item a level-3 walk compares, by a plain decode of the whole trace: kind and time, in stream order. */
+function referenceItems(trace: string): { kind: string; time: bigint }[] {
+  const reader = TraceReader.open(trace);
+  try {
+    const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events)).filter((e) => e.kind !== 'snapshot');
+    const calls = [...reader.importCalls()];
+    const out: { kind: string; time: bigint }[] = [];
+    let k = 0;
+    for (const e of events) {
+      for (; k < calls.length && calls[k].time! < e.time; k++) out.push({ kind: 'import', time: calls[k].time! });
+      out.push({ kind: e.kind, time: e.time });
+    }
+    for (; k < calls.length; k++) out.push({ kind: 'import', time: calls[k].time! });
+    return out;
+  } finally {
+    reader.close();
+  }
+}
+
+describe('diff of traces of many chunks', () => {
+  // About 150 KB through stdin_upper: five detail chunks and 40,000 import calls.
+  const text = Array.from({ length: 5000 }, (_, i) => `line ${i} of the input: ${(i * 7919) % 10007}\n`).join('');
+  const changed = text.slice(0, -3) + 'X' + text.slice(-2);
+
+  it('counts every event and call of identical runs, and finds a late difference with its real context', () => {
+    const a = record([fixture('stdin_upper')], { input: text });
+    const a2 = record([fixture('stdin_upper')], { input: text });
+    const b = record([fixture('stdin_upper')], { input: changed });
+    const reader = TraceReader.open(a);
+    expect(reader.detailSummary().chunks).toBeGreaterThanOrEqual(4);
+    reader.close();
+    const items = referenceItems(a);
+    const same = diffHere(a, a2, { level: 3 });
+    expect(same.equal).toBe(true);
+    expect(same.eventsCompared).toBe(items.length);
+    expect(diffHere(a, a2, { level: 2 }).eventsCompared).toBe(items.filter((i) => ['enter', 'exit', 'catch', 'import'].includes(i.kind)).length);
+
+    const r = diffHere(a, b, { level: 3, context: 4 });
+    const d = eventDivergence(r);
+    expect([d.a?.kind, d.a?.name, d.fields]).toEqual(['import', 'fd_read', ['writes']]);
+    // The last read: the input's last four bytes.
+    expect([d.textA, d.textB]).toEqual([text, changed].map((t) => `fd_read(fd=0, asked=7) = 0 -> nread=4, ${JSON.stringify(t.slice(-4))}`));
+    // The diverging call is near the end, and its context is what really came before it.
+    expect(d.indexA).toBeGreaterThan(items.length * 0.95);
+    expect(items[d.indexA]).toEqual({ kind: 'import', time: BigInt(d.a!.time) });
+    expect(d.contextA.map((v) => ({ kind: v.kind, time: BigInt(v.time) }))).toEqual(items.slice(d.indexA - 4, d.indexA));
+    expect(d.contextB.map((v) => v.text)).toEqual(d.contextA.map((v) => v.text));
+    // Its first effect: the changed byte passed to a function (upper-casing it).
+    expect([d.effect?.a?.kind, d.effect?.fields]).toEqual(['enter', ['args']]);
   });
 });
 
