@@ -10,8 +10,10 @@
 //     does), and decoding every event into objects (`decodeDetailEvents`: what the timeline's
 //     index pass does);
 //   - `diff` at levels 1, 2 and 3 of the two identical recordings (the full walk: nothing
-//     stops early), as ratios to the plain run and to the scan;
-//   - peak RSS of this process.
+//     stops early), as ratios to the plain run and to the scan; levels 2 and 3 again with the
+//     fast path off (equal chunks walked on one side only), which is what runs through chunks
+//     that differ;
+//   - peak RSS of a child process running the level-3 diff, against one that only loads wtrace.
 // Times are wall-clock on a shared machine: read the ratios, and rerun when it is noisy.
 // Usage: node bench/diff.mjs [--rounds N]
 import { spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ const lib = (p) => import(path.join(repoRoot, 'dist', p));
 const { diffHere } = await lib('replay/diff.js');
 const { TraceReader } = await lib('src/trace/index.js');
 const { decodeDetailEvents, scanDetailEvents } = await lib('instrument/index.js');
+const { fastPath } = await lib('replay/diff/lockstep.js');
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
@@ -66,7 +69,7 @@ const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(
 
 try {
   for (const t of traces) node(['bin/wtrace.js', 'record', '--detail', 'full', '-o', t, program[0], '--', ...program.slice(1)]);
-  const samples = { plain: [], scan: [], decode: [], 1: [], 2: [], 3: [] };
+  const samples = { plain: [], scan: [], decode: [], 1: [], 2: [], 3: [], '2 slow': [], '3 slow': [] };
   let events = 0;
   let compared = {};
   for (let round = 0; round < rounds; round++) {
@@ -81,6 +84,13 @@ try {
       samples[level].push(r.ms);
       compared[level] = r.value.eventsCompared ?? r.value.callsCompared;
     }
+    fastPath.enabled = false;
+    for (const level of [2, 3]) {
+      const r = timed(() => diffHere(traces[0], traces[1], { level }));
+      if (r.value.eventsCompared !== compared[level]) throw new Error(`level ${level} without the fast path compared another number of items`);
+      samples[`${level} slow`].push(r.ms);
+    }
+    fastPath.enabled = true;
   }
   const plain = median(samples.plain);
   const scan = median(samples.scan);
@@ -96,7 +106,19 @@ try {
         `  (${compared[level].toLocaleString('en-US')} ${what[level]} alike)`,
     );
   }
-  console.log(`peak RSS of this process       ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  for (const level of [2, 3]) {
+    const ms = median(samples[`${level} slow`]);
+    console.log(`diff --level ${level}, no fast path  ${fmt(ms).padStart(9)}   ${(ms / plain).toFixed(2)}x plain, ${(ms / scan).toFixed(2)}x scan`);
+  }
+  const rss = (code) => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `${code}; console.log(process.resourceUsage().maxRSS)`], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return Number(r.stdout.trim().split('\n').at(-1)) / 1024;
+  };
+  const load = `const { diffHere } = await import(${JSON.stringify(path.join(repoRoot, 'dist/replay/diff.js'))})`;
+  const base = rss(load);
+  const level3 = rss(`${load}; diffHere(${JSON.stringify(traces[0])}, ${JSON.stringify(traces[1])}, { level: 3 })`);
+  console.log(`peak RSS, level-3 diff         ${level3.toFixed(0)} MiB (${base.toFixed(0)} MiB after loading wtrace only)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

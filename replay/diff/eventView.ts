@@ -8,7 +8,7 @@ import type { ImportCall } from '../../src/trace/index.js';
 import { formatValue } from '../engine/values.js';
 import type { EventView } from '../diffTypes.js';
 import type { DetailTrace } from './detailTrace.js';
-import { decodeEventAt } from './rawEvents.js';
+import { decodeEventAt, type RawEvents } from './rawEvents.js';
 import { ITEM_CALL, type SideStream } from './sideStream.js';
 
 /** One item, enough to build its view later. */
@@ -81,6 +81,30 @@ export class ContextRing {
     this.next = i + 1 === this.n ? 0 : i + 1;
     if (this.size < this.n) this.size++;
   }
+
+  /** Remembers the event `e` stands on, item `index` of its stream (the fast path's `push`). */
+  pushEvent(index: number, e: RawEvents, func: number, depth: number): void {
+    const i = this.next;
+    this.last = e.time;
+    if (this.n === 0) return;
+    this.index[i] = index;
+    this.time[i] = e.time;
+    this.start[i] = e.start;
+    this.end[i] = e.end;
+    this.func[i] = func;
+    this.depth[i] = depth;
+    this.bytes[i] = e.bytes;
+    this.calls[i] = null;
+    this.next = i + 1 === this.n ? 0 : i + 1;
+    if (this.size < this.n) this.size++;
+  }
+
+  /** Time of the last item `pushEvent` remembered. */
+  lastTime(): number {
+    return this.last;
+  }
+
+  private last = 0;
 
   /** Remembers what `other` (a ring of the same size) remembers: items alike on both sides. */
   copyFrom(other: ContextRing): void {

@@ -7,6 +7,7 @@
 import { EventKind } from '../../instrument/detailEvents.js';
 import type { ImportCall } from '../../src/trace/index.js';
 import type { DetailTrace } from './detailTrace.js';
+import type { ContextRing } from './eventView.js';
 import { RawEvents } from './rawEvents.js';
 
 export const ITEM_EVENT = 0;
@@ -91,20 +92,33 @@ export class SideStream {
   /**
    * Fast path for two streams known to read equal chunks (`RawEvents.mirrors`): takes the
    * events of the current chunk as items, up to (not including) the first one that comes after
-   * an import call, or the chunk's end. `onItem` sees each. Returns the number taken. Only when
-   * no event is waiting (`waiting` false).
+   * an import call, or the chunk's end; `ring` remembers them. Returns the number taken. Only
+   * when no event is waiting (`waiting` false).
    */
-  takeChunkEvents(callTime: number, onItem: () => void): number {
+  takeChunkEvents(callTime: number, ring: ContextRing): number {
+    const e = this.events;
+    const keep = this.keep;
     let n = 0;
-    while (this.events.nextInChunk(this.keep)) {
-      if (this.events.time > callTime) {
+    while (e.nextInChunk(keep)) {
+      if (e.time > callTime) {
         // An import call comes first: the event waits, as `next` would leave it.
         this.eventReady = true;
-        return n;
+        break;
       }
-      this.takeEvent();
-      onItem();
+      const kind = e.kind;
+      if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) this.moveStack();
+      else {
+        this.func = this.stackSize > 0 ? this.stackFuncs[this.stackSize - 1] : -1;
+        this.depth = this.stackSize;
+      }
+      ring.pushEvent(this.position + n, e, this.func, this.depth);
       n++;
+    }
+    if (n > 0) {
+      this.position += n;
+      this.item = ITEM_EVENT;
+      this.call = null;
+      this.time = ring.lastTime();
     }
     return n;
   }
