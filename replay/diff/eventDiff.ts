@@ -47,16 +47,19 @@ export function eventDiff(a: string, b: string, options: DiffOptions = {}): Diff
     const sa = new SideStream(ta, COMPARED_EVENTS, (c) => outputA.add(c));
     const sb = new SideStream(tb, COMPARED_EVENTS, (c) => outputB.add(c));
     const ends = { a: endOf(ta.summary), b: endOf(tb.summary) };
-    // The first input that differs (an import call answered differently, its arguments alike)
-    // does not stop the walk: it goes on to the first place the program itself acts
-    // differently, the input's effect.
+    // An input that differs (an import call answered differently, its arguments alike) does
+    // not stop the walk: the first is the divergence, and the walk goes on to the first place
+    // the program itself acts differently, the effect.
     let input: EventDivergence | null = null;
     let callsBeforeInput = 0;
     const w = walk(sa, sb, context, (sofar) => {
       const fields = compareExact(sa, sb);
-      if (fields === null || input !== null || !isInputOnly(sa, sb, fields)) return fields;
-      input = divergenceAt(3, sa, sb, { ...sofar, fields, hasA: true, hasB: true }, ends, explain(sa, sb, fields, true));
-      callsBeforeInput = sa.calls - 1;
+      if (fields === null || !isInputOnly(sa, sb, fields)) return fields;
+      // Later inputs that differ are followed past too: the effect is the program's own.
+      if (input === null) {
+        input = divergenceAt(3, sa, sb, { ...sofar, fields, hasA: true, hasB: true }, ends, explain(sa, sb, fields, true));
+        callsBeforeInput = sa.calls - 1;
+      }
       return null;
     }, mirrorSkipper(sa, sb));
     const found = w.fields === null ? null : divergenceAt(3, sa, sb, w, ends, explain(sa, sb, w.fields, w.hasA && w.hasB));
