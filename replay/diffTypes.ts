@@ -89,6 +89,18 @@ export interface EventView {
   readonly stack?: readonly string[];
 }
 
+/** Level 3: the instruction after which two runs of one module go different ways (`branch`). */
+export interface BranchView {
+  /** Time of that instruction (the same in both runs, which agree up to it). */
+  readonly time: string;
+  readonly pc: number;
+  readonly function: string | null;
+  readonly location: { readonly file: string; readonly line: number; readonly column: number } | null;
+  /** Where each run goes next: the next instruction's pc, the time after it, and its source position. */
+  readonly nextA: { readonly pc: number; readonly time: string; readonly location: { readonly file: string; readonly line: number; readonly column: number } | null };
+  readonly nextB: { readonly pc: number; readonly time: string; readonly location: { readonly file: string; readonly line: number; readonly column: number } | null };
+}
+
 /** Where two executions first part at level 2 or 3. */
 export interface EventDivergence {
   readonly kind: 'event';
@@ -118,6 +130,12 @@ export interface EventDivergence {
    * arguments; null when nothing else differs up to the end.
    */
   readonly effect: EventDivergence | null;
+  /**
+   * Level 3, when control flow differs (`pc`, `time` or `kind`): the instruction after which
+   * the runs went different ways, found by re-executing both from the last item alike; null
+   * when it was not found (see `note`) or control flow does not differ.
+   */
+  readonly branch: BranchView | null;
   /** Up to `context` items of each side just before the divergence, oldest first. */
   readonly contextA: readonly EventView[];
   readonly contextB: readonly EventView[];

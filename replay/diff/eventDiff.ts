@@ -19,7 +19,8 @@ import type { DiffOptions, DiffResult, EventDivergence } from '../diffTypes.js';
 import { compareOutputDigests, OutputDigest } from '../outputCompare.js';
 import { DetailTrace } from './detailTrace.js';
 import { DiffInputError } from './errors.js';
-import { divergenceAt, mirrorSkipper, sameTail, walk, type DivergenceDetail } from './lockstep.js';
+import { findBranch } from './branch.js';
+import { divergenceAt, mirrorSkipper, sameTail, walk, type DivergenceDetail, type WalkEnd } from './lockstep.js';
 import { endOf, sameEnd, sideOf } from './observable.js';
 import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
@@ -62,7 +63,7 @@ export function eventDiff(a: string, b: string, options: DiffOptions = {}): Diff
       }
       return null;
     }, mirrorSkipper(sa, sb));
-    const found = w.fields === null ? null : divergenceAt(3, sa, sb, w, ends, explain(sa, sb, w.fields, w.hasA && w.hasB));
+    const found = w.fields === null ? null : divergenceAt(3, sa, sb, w, ends, withBranch(explain(sa, sb, w.fields, w.hasA && w.hasB), sa, sb, w));
     // Calls alike: those consumed before the diverging item (the same number on both sides).
     const callsBefore = sa.calls - (found !== null && w.hasA && sa.item === ITEM_CALL ? 1 : 0);
     const sideA = sideOf(a, ta.summary, sa.calls, sa.drain());
@@ -87,6 +88,18 @@ export function eventDiff(a: string, b: string, options: DiffOptions = {}): Diff
   } finally {
     ta.close();
     tb.close();
+  }
+}
+
+/** Adds where control flow parted, when the fields say it did (both streams still on an item). */
+function withBranch(detail: DivergenceDetail, sa: SideStream, sb: SideStream, w: WalkEnd): DivergenceDetail {
+  const fields = w.fields ?? [];
+  if (!w.hasA || !w.hasB || !(fields.includes('pc') || fields.includes('time') || fields.includes('kind'))) return detail;
+  try {
+    const branch = findBranch(sa.trace, sb.trace, w.lastTime, Math.min(sa.time, sb.time));
+    return branch === null ? { ...detail, note: `${detail.note} (the instruction where they part was not found within a million steps)` } : { ...detail, branch };
+  } catch (e) {
+    return { ...detail, note: `${detail.note} (the instruction where they part could not be located: ${(e as Error).message})` };
   }
 }
 

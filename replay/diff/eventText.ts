@@ -17,6 +17,7 @@ export function formatEventDivergence(d: EventDivergence): string[] {
     if (view !== null) out.push(`     ${where(view, true)}`);
   }
   if (d.note !== null) out.push(`  ${d.note}`);
+  pushBranch(out, d);
   pushContext(out, d);
   if (d.level === 3 && d.a?.kind === 'import' && d.b?.kind === 'import') {
     const e = d.effect;
@@ -29,10 +30,23 @@ export function formatEventDivergence(d: EventDivergence): string[] {
         if (view !== null) out.push(`     ${where(view, true)}`);
       }
       if (e.note !== null) out.push(`  ${e.note}`);
+      pushBranch(out, e);
       pushContext(out, e);
     }
   }
   return out;
+}
+
+function pushBranch(out: string[], d: EventDivergence): void {
+  const b = d.branch;
+  if (b === null) return;
+  const at = (pc: number, loc: EventView['location']) => `pc 0x${pc.toString(16)}${loc === null ? '' : ` (${locationText(loc)})`}`;
+  out.push(
+    `  they part after the instruction at time ${b.time} in ${b.function ?? '(no function)'}, ${at(b.pc, b.location)}:`,
+    // Times differ only after a call whose callee differs (one instruction that ran differently long).
+    `    A goes on at ${at(b.nextA.pc, b.nextA.location)}${b.nextA.time === b.nextB.time ? '' : `, time ${b.nextA.time}`}`,
+    `    B goes on at ${at(b.nextB.pc, b.nextB.location)}${b.nextA.time === b.nextB.time ? '' : `, time ${b.nextB.time}`}`,
+  );
 }
 
 function pushContext(out: string[], d: EventDivergence): void {

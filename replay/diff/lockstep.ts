@@ -4,7 +4,7 @@
  * the divergence a report shows, built from where the walk stopped.
  */
 import { HEADER_SIZE } from '../../instrument/detailEvents.js';
-import type { DiffDivergence, EndView, EventDivergence } from '../diffTypes.js';
+import type { BranchView, DiffDivergence, EndView, EventDivergence } from '../diffTypes.js';
 import { ContextRing, currentView } from './eventView.js';
 import { endText } from './observable.js';
 import type { SideStream } from './sideStream.js';
@@ -13,6 +13,8 @@ import type { SideStream } from './sideStream.js';
 export interface WalkEnd {
   /** Items compared and found alike. */
   readonly compared: number;
+  /** Time of the last item alike (side A); 0 when none. */
+  readonly lastTime: number;
   /** null: both streams ended together with every item alike. */
   readonly fields: string[] | null;
   /** Which sides still had an item when the walk stopped. */
@@ -35,7 +37,7 @@ export function walk(
   /** Called before each item: may move both streams over items known to be alike (counting them and keeping the context). */
   skip?: (sofar: WalkState) => void,
 ): WalkEnd {
-  const w: WalkState = { compared: 0, fields: null, hasA: true, hasB: true, contextA: new ContextRing(context), contextB: new ContextRing(context) };
+  const w: WalkState = { compared: 0, lastTime: 0, fields: null, hasA: true, hasB: true, contextA: new ContextRing(context), contextB: new ContextRing(context) };
   for (;;) {
     if (skip !== undefined) skip(w);
     w.hasA = sa.next();
@@ -49,12 +51,14 @@ export function walk(
     w.contextA.push(sa);
     w.contextB.push(sb);
     w.compared++;
+    w.lastTime = sa.time;
   }
 }
 
 /** A walk under way. */
 export interface WalkState {
   compared: number;
+  lastTime: number;
   fields: string[] | null;
   hasA: boolean;
   hasB: boolean;
@@ -69,6 +73,7 @@ export interface DivergenceDetail {
   readonly call?: DiffDivergence | null;
   readonly note?: string | null;
   readonly effect?: EventDivergence | null;
+  readonly branch?: BranchView | null;
 }
 
 /** The divergence where `w` stopped (it must have stopped at one). */
@@ -95,6 +100,7 @@ export function divergenceAt(
     call: detail.call ?? null,
     note: detail.note ?? null,
     effect: detail.effect ?? null,
+    branch: detail.branch ?? null,
     contextA: w.contextA.views(sa.trace),
     contextB: w.contextB.views(sb.trace),
   };
@@ -143,7 +149,9 @@ export function mirrorSkipper(sa: SideStream, sb: SideStream): ((w: WalkState) =
     const limit = Math.min(sa.nextCallTime(), sb.nextCallTime());
     const n = sa.takeChunkEvents(limit, w.contextA);
     sb.follow(sa);
+    if (n === 0) return;
     w.contextB.copyFrom(w.contextA);
     w.compared += n;
+    w.lastTime = sa.time;
   };
 }

@@ -170,9 +170,9 @@ describe('diff, level 3 (every event and stored value)', () => {
   it('reports where control flow parts: the same store reached at another time', () => {
     const wasm = branching();
     const a = record([wasm], { input: 'a' });
-    const b = record([wasm], { input: 'b' });
+    const other = record([wasm], { input: 'b' });
     expect(diffHere(a, record([wasm], { input: 'a' }), { level: 3 }).equal).toBe(true);
-    const d = eventDivergence(diffHere(a, b, { level: 3 }));
+    const d = eventDivergence(diffHere(a, other, { level: 3 }));
     expect([d.a?.name, d.fields]).toEqual(['fd_read', ['writes']]);
     const e = d.effect!;
     expect(e.fields).toEqual(['time']);
@@ -181,6 +181,12 @@ describe('diff, level 3 (every event and stored value)', () => {
     // Three nops and the `end` more on A's path.
     expect(BigInt(e.a!.time) - BigInt(e.b!.time)).toBe(4n);
     expect(e.note).toMatch(/^control flow differs/);
+    // The `if` at time 17 (drop, const, load8_u, const, eq, if after the call at 11): A goes into
+    // its then-arm (the first nop, after `if` and its block type), B past its `end` to the store's operands.
+    const b = e.branch!;
+    expect(b.time).toBe('17');
+    expect([b.nextA.pc, b.nextB.pc]).toEqual([b.pc + 2, e.b!.pc! - 4]);
+    expect(formatDiff(diffHere(a, other, { level: 3 }))).toMatch(/\n {2}they part after the instruction at time 17 in func\[1\], pc 0x[0-9a-f]+:\n {4}A goes on at pc 0x[0-9a-f]+\n {4}B goes on at pc 0x[0-9a-f]+\n/);
   });
 
   it('refuses traces of different modules', () => {
