@@ -25,7 +25,7 @@ export class ExecutionDiffersError extends Error {
  * when they match at `options.level` (default 1: observable behaviour); rejects with an
  * `ExecutionDiffersError` whose message is the divergence report when they do not. Bad input
  * (a missing trace, an inputs-only trace at level 2 or 3, different modules at level 3)
- * rejects with the same typed errors as `diffTraces`.
+ * rejects as `diffTraces` does: a `WtraceError` with the error's name, code and exit code.
  */
 export async function assertSameExecution(golden: string, candidate: string, options: DiffOptions = {}): Promise<DiffResult> {
   const result = await diffTraces(golden, candidate, options);
