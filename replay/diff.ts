@@ -21,6 +21,8 @@ export type { CallView, DiffDivergence, DiffOptions, DiffResult, DiffSide, EndVi
 export { endText } from './diff/observable.js';
 
 /** `diffHere` on a worker thread with a large stack (deep recursion re-executes as recorded). */
+export function diffTraces(a: string, b: string, options?: DiffOptions & { level?: 1 }, worker?: { stackSizeMb?: number }): Promise<DiffResult<1>>;
+export function diffTraces(a: string, b: string, options?: DiffOptions, worker?: { stackSizeMb?: number }): Promise<DiffResult>;
 export function diffTraces(a: string, b: string, options: DiffOptions = {}, worker: { stackSizeMb?: number } = {}): Promise<DiffResult> {
   checkLevel(options.level);
   return runOnWorker<DiffResult>(workerUrl(import.meta.url, 'diffWorker'), { a, b, options }, worker);
@@ -33,6 +35,8 @@ export function diffTraces(a: string, b: string, options: DiffOptions = {}, work
  * `DiffInputError` (exit code 3) at levels 2-3 for a trace without detail events (run `wtrace
  * index`) and at level 3 for traces of two different modules.
  */
+export function diffHere(a: string, b: string, options?: DiffOptions & { level?: 1 }): DiffResult<1>;
+export function diffHere(a: string, b: string, options?: DiffOptions): DiffResult;
 export function diffHere(a: string, b: string, options: DiffOptions = {}): DiffResult {
   checkLevel(options.level);
   const level = options.level ?? 1;

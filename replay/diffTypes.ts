@@ -141,8 +141,9 @@ export interface EventDivergence {
   readonly contextB: readonly EventView[];
 }
 
-export interface DiffResult {
-  readonly level: 1 | 2 | 3;
+/** A diff's result; `L` narrows it to one level (level 1's divergence is always a call or the end). */
+export interface DiffResult<L extends 1 | 2 | 3 = 1 | 2 | 3> {
+  readonly level: L;
   /** True when the two executions match at this level: same calls (and events), outputs and end. */
   readonly equal: boolean;
   readonly strict: boolean;
@@ -156,7 +157,7 @@ export interface DiffResult {
    * The first divergence: an import call or the end (level 1, and levels 2-3 when the detail
    * streams agree), or a detail event (levels 2 and 3).
    */
-  readonly divergence: DiffDivergence | EventDivergence | null;
+  readonly divergence: (L extends 1 ? DiffDivergence : DiffDivergence | EventDivergence) | null;
   /** Levels 2 and 3: items (events and import calls) compared and found alike; null at level 1. */
   readonly eventsCompared: number | null;
   readonly outputs: OutputComparison;

@@ -29,7 +29,7 @@ import { ITEM_CALL, SideStream } from './sideStream.js';
 const COMPARED_EVENTS = kindMask(Object.values(EventKind).filter((k) => k !== EventKind.snapshot && k !== EventKind.sync));
 
 /** Level 3. Throws `DiffInputError` for a trace without detail events or traces of different modules. */
-export function eventDiff(a: string, b: string, options: DiffOptions = {}): DiffResult {
+export function eventDiff(a: string, b: string, options: DiffOptions = {}): DiffResult<3> {
   const context = options.context ?? 3;
   const ta = DetailTrace.open(a, 3);
   let tb: DetailTrace;

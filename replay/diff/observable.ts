@@ -21,7 +21,7 @@ import { compareOutputDigests, OutputDigest } from '../outputCompare.js';
  * missing or damaged trace, `ReplayDivergenceError` for a trace that does not re-execute from
  * its own log.
  */
-export function observableDiff(a: string, b: string, options: DiffOptions = {}): DiffResult {
+export function observableDiff(a: string, b: string, options: DiffOptions = {}): DiffResult<1> {
   const context = options.context ?? 3;
   const strict = options.strict ?? false;
 

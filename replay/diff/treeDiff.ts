@@ -20,7 +20,7 @@ import { ITEM_CALL, SideStream } from './sideStream.js';
 const TREE_EVENTS = kindMask([EventKind.enter, EventKind.exit, EventKind.catch]);
 
 /** Level 2. Throws `DiffInputError` for a trace without detail events, before re-executing anything. */
-export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffResult {
+export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffResult<2> {
   const context = options.context ?? 3;
   const ta = DetailTrace.open(a, 2);
   let tb: DetailTrace;
