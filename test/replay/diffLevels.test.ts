@@ -149,6 +149,17 @@ describe('diff, level 2 (the call tree by function name)', () => {
     // A detail index built by re-execution holds the same events as a live --detail full recording.
     expect(diffHere(full, inputs, { level: 3 }).equal).toBe(true);
   });
+  it('refuses a trace whose detail events leave part of the run out', () => {
+    const full = record([fixture('diff_calc'), '--', '5']);
+    const windowed = record(['--window', '0..100', fixture('diff_calc'), '--', '5']);
+    for (const level of [2, 3]) {
+      expect(() => diffHere(full, windowed, { level })).toThrow(
+        expect.objectContaining({ code: 'detail-coverage', exitCode: 3, message: expect.stringContaining(`${windowed}: recorded with --window or --last`) }),
+      );
+    }
+    // Level 1 needs only the input log, which a windowed recording has whole.
+    expect(diffHere(full, windowed).equal).toBe(true);
+  });
 });
 
 describe('diff, level 3 (every event and stored value)', () => {
