@@ -22,6 +22,14 @@ import { compareOutputDigests, OutputDigest } from '../outputCompare.js';
  * its own log.
  */
 export function observableDiff(a: string, b: string, options: DiffOptions = {}): DiffResult<1> {
+  return observableDiffWithVolatile(a, b, options).result;
+}
+
+/**
+ * `observableDiff`, and the index of the first call whose values differed only in volatile
+ * values (null if none): level 2 says when a difference it finds comes after one.
+ */
+export function observableDiffWithVolatile(a: string, b: string, options: DiffOptions = {}): { result: DiffResult<1>; firstVolatile: number | null } {
   const context = options.context ?? 3;
   const strict = options.strict ?? false;
 
@@ -43,6 +51,7 @@ export function observableDiff(a: string, b: string, options: DiffOptions = {}):
   const tailB = new Tail(context);
   let parted: StreamedCall | null = null;
   let volatileDifferences = 0;
+  let firstVolatile: number | null = null;
   const outputB = new OutputDigest();
   const keyB = new Float64Array(2);
   const runB = streamCalls(
@@ -59,7 +68,10 @@ export function observableDiff(a: string, b: string, options: DiffOptions = {}):
         parted = c;
         return false;
       }
-      if (strictKey !== keysA.strict(c.index)) volatileDifferences++;
+      if (strictKey !== keysA.strict(c.index)) {
+        volatileDifferences++;
+        firstVolatile ??= c.index;
+      }
       tailB.push(c);
       return true;
     },
@@ -85,7 +97,7 @@ export function observableDiff(a: string, b: string, options: DiffOptions = {}):
     };
   }
   const outputs = compareOutputDigests(a, b, outputA, outputB);
-  return {
+  const result: DiffResult<1> = {
     level: 1,
     equal: divergence === null && outputs.stdout.equal && outputs.stderr.equal && endsEqual,
     strict,
@@ -98,6 +110,7 @@ export function observableDiff(a: string, b: string, options: DiffOptions = {}):
     outputs,
     endsEqual,
   };
+  return { result, firstVolatile };
 }
 
 /** Re-executes `file` up to call `index`: that call and the `context` calls before it. */

@@ -13,7 +13,7 @@ import { EventKind } from '../../instrument/detailEvents.js';
 import type { DiffDivergence, DiffOptions, DiffResult } from '../diffTypes.js';
 import { DetailTrace } from './detailTrace.js';
 import { divergenceAt, mirrorSkipper, sameTail, walk } from './lockstep.js';
-import { observableDiff } from './observable.js';
+import { observableDiffWithVolatile } from './observable.js';
 import { kindMask } from './rawEvents.js';
 import { ITEM_CALL, SideStream } from './sideStream.js';
 
@@ -31,7 +31,7 @@ export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffR
     throw e;
   }
   try {
-    const observable = observableDiff(a, b, options);
+    const { result: observable, firstVolatile } = observableDiffWithVolatile(a, b, options);
     const d = observable.divergence as DiffDivergence | null;
     // The import call (same index on both sides) that differs by meaning, if any.
     const differingCall = d !== null && d.kind === 'call' && d.a !== null && d.b !== null ? d.callA : -1;
@@ -54,7 +54,7 @@ export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffR
     const divergence =
       w.fields === null
         ? observable.divergence
-        : divergenceAt(2, sa, sb, w, { a: observable.a.end, b: observable.b.end }, callDiffers ? { textA: d!.textA, textB: d!.textB, call: d } : {});
+        : divergenceAt(2, sa, sb, w, { a: observable.a.end, b: observable.b.end }, callDiffers ? { textA: d!.textA, textB: d!.textB, call: d } : { note: volatileNote(sa, firstVolatile) });
     return {
       ...observable,
       level: 2,
@@ -66,6 +66,19 @@ export function treeDiff(a: string, b: string, options: DiffOptions = {}): DiffR
     ta.close();
     tb.close();
   }
+}
+
+/**
+ * When an earlier import call gave the two runs different volatile values (a clock, random
+ * bytes), which level 1 lets pass: a value computed from them differs at level 2 too.
+ */
+function volatileNote(sa: SideStream, firstVolatile: number | null): string | null {
+  const before = sa.calls - (sa.item === ITEM_CALL ? 1 : 0);
+  if (firstVolatile === null || firstVolatile >= before) return null;
+  return (
+    `the runs read different volatile values before this point (import call ${firstVolatile} is the first, e.g. a clock or random bytes), ` +
+    'so values computed from them may differ here; `wtrace rerun` replays the golden run\'s inputs'
+  );
 }
 
 /** Fields in which the current enter/exit/catch events of two streams differ; null when alike. */

@@ -218,6 +218,13 @@ describe('diff, level 3 (every event and stored value)', () => {
     const d = eventDivergence(diffHere(a, b, { level: 3 }));
     expect(d.a?.name).toMatch(/^clock_/);
     expect(d.note).toMatch(/^only values that differ between any two runs differ here/);
+    // Level 2 lets the reads pass, as level 1 does, but not the values computed from them.
+    const r1 = record([fixture('random')]);
+    const r2 = record([fixture('random')]);
+    expect(diffHere(r1, r2).equal).toBe(true);
+    const tree = eventDivergence(diffHere(r1, r2, { level: 2 }));
+    expect(tree.fields).toEqual(['results']);
+    expect(tree.note).toMatch(/^the runs read different volatile values before this point \(import call \d+ is the first/);
   });
 });
 
