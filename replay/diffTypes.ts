@@ -87,6 +87,11 @@ export interface EventView {
   readonly text: string;
   /** For the diverging items only: the call stack there, innermost first. */
   readonly stack?: readonly string[];
+  /**
+   * For a diverging enter or import call: the call instruction in the caller, when the caller
+   * has exactly one direct call to that function (found in the code, not re-executed).
+   */
+  readonly callSite?: { readonly pc: number; readonly location: { readonly file: string; readonly line: number; readonly column: number } | null } | null;
 }
 
 /** Level 3: the instruction after which two runs of one module go different ways (`branch`). */

@@ -3,6 +3,7 @@
  * streaming, with what a report needs to name things: function and import names, and source
  * positions when the module has DWARF. Refuses traces whose detail events do not cover the run.
  */
+import { decodePositions, type ModulePositions } from '../../instrument/positions.js';
 import { SourceMap, type SourceLocation } from '../../src/source/index.js';
 import { TraceReader, type TraceSummary } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
@@ -15,6 +16,7 @@ export class DetailTrace {
   /** Import function index to its field name (`fd_write`). */
   readonly importNames: ReadonlyMap<number, string>;
   private sourceMap: SourceMap | null | undefined;
+  private positions: ModulePositions | null | undefined;
 
   private constructor(
     readonly file: string,
@@ -52,6 +54,26 @@ export class DetailTrace {
   /** An import's field name (`fd_write`); `functionName` for anything else. */
   importName(index: number): string {
     return this.importNames.get(index) ?? this.functionName(index);
+  }
+
+  /**
+   * The pc of the instruction in function `caller` that calls `callee` (`call`/`return_call`
+   * with that index), when there is exactly one; null when there are several or none (an
+   * indirect call) or the code cannot be decoded. Lets a report name the line of a call
+   * without re-executing anything.
+   */
+  callSite(caller: number, callee: number): number | null {
+    if (this.positions === undefined) {
+      try {
+        this.positions = decodePositions(this.moduleBytes, this.file);
+      } catch {
+        this.positions = null;
+      }
+    }
+    const fn = this.positions?.functions.find((f) => f.funcIndex === caller);
+    if (fn === undefined) return null;
+    const calls = fn.instructions.filter((i) => (i.name === 'call' || i.name === 'return_call') && i.index === callee);
+    return calls.length === 1 ? calls[0].offset : null;
   }
 
   /** file:line:column of `pc` from the module's DWARF line tables; null without DWARF (or a table that does not cover it). */

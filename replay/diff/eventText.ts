@@ -60,7 +60,8 @@ function pushContext(out: string[], d: EventDivergence): void {
 export function where(v: EventView, withStack: boolean): string {
   const path = withStack && v.stack !== undefined && v.stack.length > 0 ? v.stack.join(' < ') : (v.function ?? '(no function)');
   const pc = v.pc === null ? '' : `, pc 0x${v.pc.toString(16)}`;
-  return `time ${v.time} in ${path}${pc}${v.location === null ? '' : ` at ${locationText(v.location)}`}`;
+  const site = v.callSite == null ? '' : `, called at pc 0x${v.callSite.pc.toString(16)}${v.callSite.location === null ? '' : ` (${locationText(v.callSite.location)})`}`;
+  return `time ${v.time} in ${path}${pc}${v.location === null ? '' : ` at ${locationText(v.location)}`}${site}`;
 }
 
 export function locationText(l: NonNullable<EventView['location']>): string {

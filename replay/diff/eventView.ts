@@ -30,7 +30,13 @@ export function currentView(s: SideStream, withStack = false): EventView {
   const stack = s.stack().map((f) => s.trace.functionName(f));
   // An exit's frame is already popped: it is still where the exit happens.
   if (v.kind === 'exit') stack.unshift(s.trace.functionName(s.func));
-  return { ...v, stack };
+  if (v.kind !== 'enter' && v.kind !== 'import') return { ...v, stack };
+  const frames = s.stack();
+  // An enter's callee is on top (its caller below it); an import call's caller is on top.
+  const caller = v.kind === 'enter' ? frames[1] : frames[0];
+  const callee = v.kind === 'enter' ? s.func : s.call!.functionIndex;
+  const pc = caller === undefined ? null : s.trace.callSite(caller, callee);
+  return { ...v, stack, callSite: pc === null ? null : { pc, location: s.trace.locationAt(pc) } };
 }
 
 function slotOf(s: SideStream): Slot {

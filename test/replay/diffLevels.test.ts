@@ -131,6 +131,7 @@ describe('diff, level 2 (the call tree by function name)', () => {
     expect(d.textA).toBe('args_get() = 0 -> argv=["calc.wasm", "5"]');
     expect(d.textB).toBe('args_get() = 0 -> argv=["calc.wasm", "6"]');
     expect(d.call?.fields).toEqual(['returned.argv']);
+    expect(d.a?.callSite?.location?.file).toMatch(/__wasilibc_real\.c$/);
     expect(d.contextA.at(-1)?.text).toMatch(/^enter __wasi_args_get\(/);
   });
 
@@ -276,7 +277,10 @@ describe('diff of traces of many chunks', () => {
     expect(d.contextA.map((v) => ({ kind: v.kind, time: BigInt(v.time) }))).toEqual(items.slice(d.indexA - 4, d.indexA));
     expect(d.contextB.map((v) => v.text)).toEqual(d.contextA.map((v) => v.text));
     // Its first effect: the changed byte passed to a function (upper-casing it).
-    expect([d.effect?.a?.kind, d.effect?.fields]).toEqual(['enter', ['args']]);
+    expect([d.effect?.a?.kind, d.effect?.a?.name, d.effect?.fields]).toEqual(['enter', 'toupper', ['args']]);
+    // Named at its call site in main's loop (the only direct call of toupper there).
+    const line = fs.readFileSync(path.join(root, 'test/fixtures/c/stdin_upper.c'), 'utf8').split('\n').findIndex((l) => l.includes('toupper(')) + 1;
+    expect(d.effect?.a?.callSite?.location).toMatchObject({ file: './test/fixtures/c/stdin_upper.c', line });
   });
 });
 
