@@ -106,7 +106,7 @@ export function divergenceAt(
   };
 }
 
-/** True when `a.bytes[from + skip, end)` equals the same range of `b`'s current event (skip counted after the header). */
+/** True when the current events of both streams have equal payloads from byte `skip` on (the headers are not compared). */
 export function sameTail(sa: SideStream, sb: SideStream, skip: number): boolean {
   const a = sa.events;
   const b = sb.events;
