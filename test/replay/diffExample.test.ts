@@ -14,7 +14,7 @@ function runExample(goldenDir: string): { status: number | null; output: string 
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', 'examples', 'regression.test.mjs'], {
     cwd: root,
-    env: { ...env, WTRACE_GOLDEN_DIR: goldenDir, NO_COLOR: '1', CI: '' },
+    env: { ...env, WTRACE_GOLDEN_DIR: goldenDir, NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
