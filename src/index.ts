@@ -15,7 +15,8 @@ export {
   type TraceSummary,
 } from './trace/index.js';
 export { instrument, type InstrumentOptions, type InstrumentedModule, type DetailLevel } from '../instrument/index.js';
-export { verify, diffTraces, formatDiff, Timeline, type VerifyResult, type DiffResult } from '../replay/index.js';
+export { verify, diffTraces, formatDiff, Timeline, type VerifyResult, type DiffResult, type DiffOptions, type EventDivergence, type EventView } from '../replay/index.js';
+export { assertSameExecution, matchExecution, ExecutionDiffersError, DiffInputError } from '../replay/index.js';
 export { openReplay, Replay, formatValue, buildDetailIndex, IndexDivergenceError, type OpenOptions, type DetailIndexOptions, type DetailIndexResult } from '../replay/index.js';
 export type { Debuggee, FrameView, StopEvent, Breakpoint, BreakpointSpec, Watchpoint, ModuleView, SourceLocation, Direction, StepUnit, OutputView, Value } from '../replay/index.js';
 export { ExitCode, WtraceError, UsageError, InputError, OutputError, UnsupportedWasmError } from './errors.js';
