@@ -187,7 +187,13 @@ export class Timeline {
       if (list[mid].time <= t) lo = mid + 1;
       else hi = mid;
     }
-    return list[lo - 1] ?? null;
+    const ref = list[lo - 1];
+    if (ref === undefined) return null;
+    const s = new DetailScanner(this.index.chunks.raw(ref.chunk), ref.position);
+    s.next();
+    const e = s.decode();
+    if (e.kind !== 'snapshot') throw new Error(`index points at a ${e.kind} event, not a snapshot, at time ${ref.time}`);
+    return { time: e.time, pc: e.pc, func: e.func, locals: e.locals };
   }
 
   /** The import calls of the log in order (with times, results, host writes and output). */

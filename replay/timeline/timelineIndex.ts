@@ -43,8 +43,12 @@ export interface TimelineIndex {
   readonly firstSet: ReadonlyMap<number, { readonly time: bigint; readonly oldBytes: Uint8Array }>;
   /** Intermediate keyframes that matched no chunk boundary and are not used. */
   readonly unusedKeyframes: number;
-  /** `snapshot` events (locals at a loop body's start) by the enter time of their activation, in time order. */
-  readonly snapshots: ReadonlyMap<bigint, readonly SnapshotPoint[]>;
+  /**
+   * `snapshot` events (locals at a loop body's start) by the enter time of their activation, in
+   * time order: where each is in the stream (its locals are decoded when asked for, so that
+   * thousands of snapshots do not weigh on the garbage collector).
+   */
+  readonly snapshots: ReadonlyMap<bigint, readonly SnapshotRef[]>;
   /** State checkpoints in time order; the first is the state at time 0. */
   readonly checkpoints: readonly StateCheckpoint[];
   /** Activations that ran at least LONG_ACTIVATION instructions and returned, by enter time. */
@@ -69,6 +73,13 @@ export interface StateCheckpoint {
   readonly memory: PageTable;
   readonly stack: Frame | null;
   readonly globals: ReadonlyMap<number, Uint8Array>;
+}
+
+/** Where a `snapshot` event is: its time, and its chunk and position there. */
+export interface SnapshotRef {
+  readonly time: bigint;
+  readonly chunk: number;
+  readonly position: ScanPosition;
 }
 
 /** Locals of one activation at one time, as a `snapshot` event logged them (docs/instrumentation.md). */
@@ -142,7 +153,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   let stack: Frame | null = null;
   const globals = new Map<number, Uint8Array>();
   const firstSet = new Map<number, { time: bigint; oldBytes: Uint8Array }>();
-  const snapshots = new Map<bigint, SnapshotPoint[]>();
+  const snapshots = new Map<bigint, SnapshotRef[]>();
   const longActivations = new Map<bigint, { func: number; end: ActivationEnd }>();
   const checkpoints: StateCheckpoint[] = [];
   const checkpoint = (time: bigint, chunk: number, position: ScanPosition) => {
@@ -234,10 +245,10 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
         if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
         globals.set(e.global, e.newBytes);
       } else if (kind === EventKind.snapshot) {
-        const e = s.decode() as { time: bigint; pc: number; func: number; frameTime: bigint; locals: readonly EventValue[] };
-        const point: SnapshotPoint = { time: e.time, pc: e.pc, func: e.func, locals: e.locals };
-        const list = snapshots.get(e.frameTime);
-        if (list === undefined) snapshots.set(e.frameTime, [point]);
+        const frameTime = BigInt(s.frameTime);
+        const point: SnapshotRef = { time: BigInt(t), chunk: index, position: s.position() };
+        const list = snapshots.get(frameTime);
+        if (list === undefined) snapshots.set(frameTime, [point]);
         else list.push(point);
       }
       previous = t;
