@@ -74,7 +74,7 @@ function regionPairs(start: bigint, size: bigint, permissions: string | null): R
 export function xferRead(s: SessionState, object: string, offset: number, length: number): Reply {
   if (object === 'libraries') {
     const { module } = s.debuggee;
-    return xferChunk(libraryListXml([{ name: libraryName(module.name), base: moduleBase(module.id) }]), offset, length);
+    return xferChunk(libraryListXml([{ name: s.libraryName ?? libraryName(module.name), base: moduleBase(module.id) }]), offset, length);
   }
   if (object === 'memory-map') return xferChunk(memoryMapXml(regions(s)), offset, length);
   return { kind: 'empty' };

@@ -27,6 +27,8 @@ export class SessionState implements ReplyStyle {
     readonly debuggee: Debuggee,
     /** The largest packet payload the connection accepts (advertised as `PacketSize`). */
     readonly maxPacketSize: number,
+    /** The module's name in the library list; null: `wtrace:NAME` (see handleMemory.ts). */
+    readonly libraryName: string | null = null,
   ) {}
 
   /** The debuggee's frames now, innermost first; computed once per position. */

@@ -39,11 +39,11 @@ export class Transcript {
   }
 }
 
-/** Runs `lldb` (`-o` per command, then quit) and returns its transcript; rejects after `timeoutMs`. */
-export async function runLldb(lldb: string, commands: readonly string[], timeoutMs = 60_000, extraArgs: readonly string[] = []): Promise<Transcript> {
+/** Runs `lldb` (`-o` per command, then quit) in `cwd` and returns its transcript; rejects after `timeoutMs`. */
+export async function runLldb(lldb: string, commands: readonly string[], timeoutMs = 60_000, extraArgs: readonly string[] = [], cwd = root): Promise<Transcript> {
   const args = ['--no-lldbinit', ...extraArgs, ...commands.flatMap((c) => ['-o', c]), '-o', 'quit'];
   const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn(lldb, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(lldb, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
     child.stderr!.on('data', (c: Buffer) => (out += c));
