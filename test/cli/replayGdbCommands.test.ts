@@ -133,4 +133,28 @@ describe.skipIf(skipWithout('lldb-22'))('lldb-22 commands on a recording', () =>
     expect(after.out(wasmConnect(server.port))).toMatch(/`main at debug_target\.c:72/);
     expect(after.out('frame variable')).toMatch(/\(int\) total = 140\n\(int\) f = 120\n/);
   }, 120_000);
+  it('plain gdb-remote (no Wasm plugin, as older LLDBs connect): breakpoints, continue both ways, si, register read pc, memory, globals; one frame, no locals', async () => {
+    const t = await runLldb('lldb-22', [
+      `gdb-remote 127.0.0.1:${server.port}`,
+      'process continue -R',
+      'breakpoint set -f debug_target.c -l 32',
+      'process continue -F',
+      'bt',
+      'si',
+      'register read pc',
+      'target variable counter',
+      'memory read -s4 -fd -c1 0xe80',
+      'memory read 0x4000000000000000',
+      'frame variable',
+    ]);
+    expect(t.out('process continue -F')).toMatch(/stop reason = breakpoint 1\.1[\s\S]*`square\(n=<unavailable>\) at debug_target\.c:32/);
+    expect(t.out('bt').match(/frame #\d/g)).toHaveLength(1);
+    expect(t.out('si')).toMatch(/stop reason = instruction step into\s+frame #0: 0x40000000000001f7 /);
+    expect(t.out('register read pc')).toMatch(/pc = 0x40000000000001f7\b/);
+    expect(t.out('target variable counter')).toMatch(/\(int\) counter = 2\n/); // main's bump and square(0)'s
+    expect(t.out('memory read -s4 -fd -c1 0xe80')).toMatch(/^0x00000e80: 2\n/m);
+    expect(t.out('memory read 0x4000000000000000')).toMatch(/^0x4000000000000000: 00 61 73 6d /m);
+    // Without the plugin LLDB cannot evaluate DW_OP_WASM_location (the frame base): no locals.
+    expect(t.out('frame variable')).toMatch(/\(int\) n = <Unhandled opcode DW_OP_WASM_location in DWARFExpression>/);
+  }, 90_000);
 });
