@@ -153,12 +153,16 @@ export class Activations {
 
   /** A host whose cursor is at `time`: the last one moved forward when that is cheaper than a fresh one from a checkpoint. */
   private hostAt(time: bigint): TimelineHost {
-    let cursor = this.cursor;
-    if (cursor === null || cursor.time > time || this.timeline.costs(cursor.time, time).rebuild < this.timeline.costs(cursor.time, time).advance) {
-      cursor = this.timeline.cursorAt(time, this.cursor ?? undefined);
-      this.cursor = cursor;
-    }
+    const last = this.cursor;
+    let cursor: StateCursor;
+    if (last !== null && last.time <= time && !this.rebuildCheaper(last, time)) cursor = last;
+    else cursor = this.cursor = this.timeline.cursorAt(time, last ?? undefined);
     return new TimelineHost(this.timeline, cursor, this.initialGlobals, this.resultTypes);
+  }
+
+  private rebuildCheaper(cursor: StateCursor, time: bigint): boolean {
+    const { advance, rebuild } = this.timeline.costs(cursor.time, time);
+    return rebuild < advance;
   }
 
   /** A host with a cursor of its own at `time`. */

@@ -1,9 +1,9 @@
 /**
- * Detail chunks by index: per-chunk summaries built once while indexing, and the decoded events
- * of a chunk on demand, with a few decoded chunks kept (least recently used). A query uses the
- * summaries to decide which chunks it must decode at all.
+ * Detail chunks by index: per-chunk summaries built once while indexing, and the decompressed
+ * event bytes of a chunk on demand (for a `DetailScanner`), the most recently used kept up to
+ * RAW_CACHE_BYTES. A query uses the summaries to decide which chunks it must read at all.
  */
-import { decodeDetailEvents, type DetailEvent } from '../../instrument/index.js';
+import type { DetailEvent } from '../../instrument/index.js';
 import type { TraceReader } from '../../src/trace/index.js';
 import type { Frame } from './types.js';
 
@@ -15,10 +15,6 @@ export interface ChunkSummary {
   readonly index: number;
   /** The chunk's `chunk_index` in the trace file. */
   readonly storedIndex: number;
-  /** The chunk's stored `end_time` (it can lag its last event: see docs/replay.md). */
-  readonly storedEnd: bigint;
-  /** Earlier chunks with the same stored `end_time` (how far to skip when fetching). */
-  readonly skip: number;
   /** Times of its first and last event (decoded, exact). */
   readonly firstTime: bigint;
   readonly lastTime: bigint;
@@ -60,14 +56,12 @@ export function mayWrite(summary: ChunkSummary, address: number): boolean {
 export const RAW_CACHE_BYTES = 128 * 2 ** 20;
 
 export class ChunkStore {
-  private readonly cache = new Map<number, DetailEvent[]>();
   private readonly rawCache = new Map<number, Uint8Array>();
   private rawCached = 0;
 
   constructor(
     private readonly reader: TraceReader,
     readonly chunks: readonly ChunkSummary[],
-    private readonly keep = 4,
   ) {}
 
   /** A store for `chunks` whose decompressed bytes (by index) are already at hand: the latest that fit the cache are kept. */
@@ -75,20 +69,6 @@ export class ChunkStore {
     const store = new ChunkStore(reader, chunks);
     for (const b of bytes) store.offer(b.index, b.bytes);
     return store;
-  }
-
-  /** The decoded events of chunk `index` (objects: for the few queries that keep events). */
-  events(index: number): DetailEvent[] {
-    const hit = this.cache.get(index);
-    if (hit !== undefined) {
-      this.cache.delete(index);
-      this.cache.set(index, hit);
-      return hit;
-    }
-    const events = decodeDetailEvents(this.raw(index));
-    this.cache.set(index, events);
-    if (this.cache.size > this.keep) this.cache.delete(this.cache.keys().next().value!);
-    return events;
   }
 
   /** Offers the decompressed bytes of chunk `index` (read anyway while indexing) to the cache. */

@@ -166,7 +166,6 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
     }
   };
   let prevEnd = 0n;
-  let skip = 0;
   let lastEventTime = -1;
   let unmatched = 0;
   let sinceCheckpoint = 0;
@@ -192,7 +191,6 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
     if (!s.next()) continue;
     const index = summaries.length;
     if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${index} overlaps the previous one`);
-    skip = index > 0 && chunk.endTime === prevEnd ? skip + 1 : 0;
     const pages: number[] = [];
     if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) granules = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
     const funcs = new Set<number>();
@@ -258,7 +256,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
     for (const g of pages) granules[g] = 0;
     lastEventTime = previous;
     summaries.push({
-      index, storedIndex: chunk.index, storedEnd: chunk.endTime, skip, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
+      index, storedIndex: chunk.index, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
       eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
     });
     recentChunks.push(index, chunk.events);
