@@ -11,6 +11,8 @@
 //     from random times: p50, p95;
 //   - reverse-continue from the end to a breakpoint hit near the start (main's first line);
 //   - peak RSS of this process against the program's final linear memory size.
+// Latencies are reported as wall time and as this process's CPU time: on a shared machine the
+// wall time includes waiting for a core, the CPU time does not.
 // Times are wall-clock on a shared machine: read the ratios, and rerun when it is noisy.
 // Usage: node bench/replay.mjs [--samples N] [--seed S]
 import { spawnSync } from 'node:child_process';
@@ -27,7 +29,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const samples = option('--samples', 20);
+const samples = option('--samples', 60);
 let seed = option('--seed', 1);
 const random = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -38,10 +40,13 @@ const program = ['bench/programs/compress.wasm', '1', '1'];
 const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-replay-'));
 const trace = path.join(work, 'compress.wtrace');
 
+/** Wall time and this process's CPU time (user + system) of `fn`: on a shared machine the CPU time is the steadier one. */
 function timed(fn) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = fn();
-  return { ms: performance.now() - t0, value };
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, value };
 }
 
 function node(argv) {
@@ -76,8 +81,9 @@ try {
   const state = [];
   const back1 = [];
   const backLine = [];
+  const cpu = { state: [], back1: [], backLine: [] };
   for (const t of times) {
-    state.push(timed(() => {
+    const s = timed(() => {
       r.seek(t);
       const frames = r.frames();
       r.globals();
@@ -85,11 +91,15 @@ try {
       const address = Math.min(Math.max(0, local?.value ?? 0), r.memorySize() - 4096);
       r.readMemory(address, 4096);
       return frames.length;
-    }).ms);
-    back1.push(timed(() => { r.stepInstruction('backward'); r.frames(); }).ms);
+    });
+    const b1 = timed(() => { r.stepInstruction('backward'); r.frames(); });
     r.seek(t);
     r.frames();
-    backLine.push(timed(() => { r.stepOver('backward', 'line'); r.frames(); }).ms);
+    const bl = timed(() => { r.stepOver('backward', 'line'); r.frames(); });
+    for (const [list, key, m] of [[state, 'state', s], [back1, 'back1', b1], [backLine, 'backLine', bl]]) {
+      list.push(m.ms);
+      cpu[key].push(m.cpu);
+    }
   }
 
   r.seek(end);
@@ -105,9 +115,12 @@ try {
   console.log(`| plain run (node:wasi) | ${plainS.toFixed(2)} s |`);
   console.log(`| record --detail full | ${recordFull.toFixed(2)} s (${(recordFull / plainS).toFixed(2)}x plain) |`);
   console.log(`| open + first state | ${fmt(open.ms)} (${(open.ms / 1000 / plainS).toFixed(2)}x plain) |`);
-  console.log(`| state at a random time: p50 / p95 | ${fmt(quantile(state, 0.5))} / ${fmt(quantile(state, 0.95))} |`);
-  console.log(`| reverse single step: p50 / p95 | ${fmt(quantile(back1, 0.5))} / ${fmt(quantile(back1, 0.95))} |`);
-  console.log(`| reverse line step: p50 / p95 | ${fmt(quantile(backLine, 0.5))} / ${fmt(quantile(backLine, 0.95))} |`);
+  const row = (label, wall, spent) =>
+    console.log(`| ${label}: p50 / p95 | ${fmt(quantile(wall, 0.5))} / ${fmt(quantile(wall, 0.95))} | ${fmt(quantile(spent, 0.5))} / ${fmt(quantile(spent, 0.95))} |`);
+  console.log(`| (latencies: wall time, then this process's CPU time) | | |`);
+  row('state at a random time', state, cpu.state);
+  row('reverse single step', back1, cpu.back1);
+  row('reverse line step', backLine, cpu.backLine);
   console.log(`| reverse-continue from the end to main's entry | ${fmt(reverse.ms)} (stopped: ${reverse.value.kind} at ${reverse.value.time}) |`);
   console.log(`| peak RSS / final linear memory | ${(rss / 2 ** 20).toFixed(0)} MiB / ${(memory / 2 ** 20).toFixed(1)} MiB = ${(rss / memory).toFixed(1)}x |`);
   r.close();

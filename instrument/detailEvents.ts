@@ -269,87 +269,95 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
   const out: DetailEvent[] = [];
   let at = 0;
   let prev = 0n; // time of the previous event or sync
-  const need = (n: number) => {
-    if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-  };
-  const u32 = (o: number) => view.getUint32(o, true);
-  // A view into the chunk (no copy): events keep the decoded chunk alive, and nothing writes through them.
-  const slice = (o: number, n: number) => new Uint8Array(bytes.buffer, bytes.byteOffset + o, n);
   while (at < bytes.length) {
-    const kind = bytes[at];
-    if (kind === EventKind.sync) {
-      need(SYNC_SIZE);
+    if (bytes[at] === EventKind.sync) {
+      if (at + SYNC_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
       prev = view.getBigUint64(at + 1, true);
       at += SYNC_SIZE;
       continue;
     }
-    need(HEADER_SIZE);
-    const pc = u32(at + 1);
-    const delta = u32(at + 5);
+    if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+    const delta = view.getUint32(at + 5, true);
     const time = delta === 0 ? prev : prev + BigInt(delta);
     prev = time;
-    const p = at + HEADER_SIZE;
-    const start = at;
-    if (kind >= EventKind.store1 && kind <= EventKind.store16) {
-      const width = STORE_WIDTHS[kind];
-      need(HEADER_SIZE + 4 + 2 * width);
-      out.push({ kind: 'store', time, pc, address: u32(p), width, oldBytes: slice(p + 4, width), newBytes: slice(p + 4 + width, width) });
-      at = p + 4 + 2 * width;
-    } else if (kind === EventKind.grow) {
+    const decoded = decodeEventAt(bytes, view, at, time);
+    out.push(decoded.event);
+    at = decoded.next;
+  }
+  return out;
+}
+
+/**
+ * Decodes the event at `at` (not a sync) whose absolute time is `time`: the event and the
+ * offset after it. Byte payloads are views into `bytes` (no copy): events keep the stream
+ * alive, and nothing writes through them.
+ */
+export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, time: bigint): { event: DetailEvent; next: number } {
+  const need = (n: number) => {
+    if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+  };
+  const u32 = (o: number) => view.getUint32(o, true);
+  const slice = (o: number, n: number) => new Uint8Array(bytes.buffer, bytes.byteOffset + o, n);
+  need(HEADER_SIZE);
+  const kind = bytes[at];
+  const pc = u32(at + 1);
+  const p = at + HEADER_SIZE;
+  if (kind >= EventKind.store1 && kind <= EventKind.store16) {
+    const width = STORE_WIDTHS[kind];
+    need(HEADER_SIZE + 4 + 2 * width);
+    return { event: { kind: 'store', time, pc, address: u32(p), width, oldBytes: slice(p + 4, width), newBytes: slice(p + 4 + width, width) }, next: p + 4 + 2 * width };
+  }
+  switch (kind) {
+    case EventKind.grow:
       need(HEADER_SIZE + 12);
-      out.push({ kind: 'grow', time, pc, oldPages: u32(p), delta: u32(p + 4), result: view.getInt32(p + 8, true) });
-      at = p + 12;
-    } else if (kind === EventKind.fill) {
+      return { event: { kind: 'grow', time, pc, oldPages: u32(p), delta: u32(p + 4), result: view.getInt32(p + 8, true) }, next: p + 12 };
+    case EventKind.fill: {
       need(HEADER_SIZE + 9);
       const size = u32(p + 4);
       need(HEADER_SIZE + 9 + size);
-      out.push({ kind: 'fill', time, pc, dest: u32(p), size, value: bytes[p + 8], oldBytes: slice(p + 9, size) });
-      at = p + 9 + size;
-    } else if (kind === EventKind.copy) {
+      return { event: { kind: 'fill', time, pc, dest: u32(p), size, value: bytes[p + 8], oldBytes: slice(p + 9, size) }, next: p + 9 + size };
+    }
+    case EventKind.copy: {
       need(HEADER_SIZE + 12);
       const size = u32(p + 8);
       need(HEADER_SIZE + 12 + size);
-      out.push({ kind: 'copy', time, pc, dest: u32(p), source: u32(p + 4), size, oldBytes: slice(p + 12, size) });
-      at = p + 12 + size;
-    } else if (kind === EventKind.init) {
+      return { event: { kind: 'copy', time, pc, dest: u32(p), source: u32(p + 4), size, oldBytes: slice(p + 12, size) }, next: p + 12 + size };
+    }
+    case EventKind.init: {
       need(HEADER_SIZE + 16);
       const size = u32(p + 12);
       need(HEADER_SIZE + 16 + size);
-      out.push({
-        kind: 'init', time, pc, dest: u32(p), segment: u32(p + 4), sourceOffset: u32(p + 8), size,
-        oldBytes: slice(p + 16, size),
-      });
-      at = p + 16 + size;
-    } else if (kind === EventKind.globalSet) {
+      const event: InitEvent = { kind: 'init', time, pc, dest: u32(p), segment: u32(p + 4), sourceOffset: u32(p + 8), size, oldBytes: slice(p + 16, size) };
+      return { event, next: p + 16 + size };
+    }
+    case EventKind.globalSet: {
       need(HEADER_SIZE + 5);
       const width = bytes[p + 4];
       need(HEADER_SIZE + 5 + 2 * width);
-      out.push({ kind: 'globalSet', time, pc, global: u32(p), oldBytes: slice(p + 5, width), newBytes: slice(p + 5 + width, width) });
-      at = p + 5 + 2 * width;
-    } else if (kind === EventKind.enter || kind === EventKind.exit) {
+      return { event: { kind: 'globalSet', time, pc, global: u32(p), oldBytes: slice(p + 5, width), newBytes: slice(p + 5 + width, width) }, next: p + 5 + 2 * width };
+    }
+    case EventKind.enter:
+    case EventKind.exit: {
       need(HEADER_SIZE + 6);
       const size = view.getUint16(p + 4, true);
       need(HEADER_SIZE + 6 + size);
       const values = decodeValues(bytes, view, p + 6, size);
-      if (kind === EventKind.enter) out.push({ kind: 'enter', time, pc, func: u32(p), args: values });
-      else out.push({ kind: 'exit', time, pc, func: u32(p), results: values });
-      at = p + 6 + size;
-    } else if (kind === EventKind.catch) {
+      const event: DetailEvent = kind === EventKind.enter ? { kind: 'enter', time, pc, func: u32(p), args: values } : { kind: 'exit', time, pc, func: u32(p), results: values };
+      return { event, next: p + 6 + size };
+    }
+    case EventKind.catch:
       need(HEADER_SIZE + 12);
-      out.push({ kind: 'catch', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true) });
-      at = p + 12;
-    } else if (kind === EventKind.snapshot) {
+      return { event: { kind: 'catch', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true) }, next: p + 12 };
+    case EventKind.snapshot: {
       need(SNAPSHOT_FIXED_SIZE);
       const size = u32(p + 12);
       need(SNAPSHOT_FIXED_SIZE + size);
       const locals = decodeValues(bytes, view, p + 16, size);
-      out.push({ kind: 'snapshot', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true), locals });
-      at = p + 16 + size;
-    } else {
-      throw new DetailEventDecodeError(`unknown event kind ${kind}`, start);
+      return { event: { kind: 'snapshot', time, pc, func: u32(p), frameTime: view.getBigUint64(p + 4, true), locals }, next: p + 16 + size };
     }
+    default:
+      throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
   }
-  return out;
 }
 
 /**

@@ -17,6 +17,7 @@ export {
   countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
   type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent, type SnapshotEvent,
 } from './detailEvents.js';
+export { DetailScanner, type ScanPosition } from './detailScan.js';
 export { DEFAULT_SNAPSHOT_INTERVAL, type SnapshotOptions } from './snapshotPlan.js';
 export { EVENTS_END_EXPORT, EVENTS_EXPORT, GLOBAL_EXPORT_PREFIX } from './fullModule.js';
 

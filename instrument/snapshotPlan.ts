@@ -19,14 +19,14 @@ export interface SnapshotOptions {
    * Detail `full`: executed instructions between locals snapshots. A snapshot is taken at the
    * start of a loop body once the time has reached the next snapshot time, which then moves to
    * that time plus this interval (docs/instrumentation.md, "Snapshots"). `0` or absent: the
-   * default, `DEFAULT_SNAPSHOT_INTERVAL` (2^20). `false`: no snapshots, and none of their code.
+   * default, `DEFAULT_SNAPSHOT_INTERVAL` (2^16). `false`: no snapshots, and none of their code.
    * Otherwise a positive integer below 2^63. Ignored by `inputs`.
    */
   readonly snapshotInterval?: number | bigint | false;
 }
 
-/** Instructions between snapshots unless `snapshotInterval` says otherwise: 2^20. */
-export const DEFAULT_SNAPSHOT_INTERVAL = 1n << 20n;
+/** Instructions between snapshots unless `snapshotInterval` says otherwise: 2^16 (a replay re-executes at most about this many instructions of an activation to rebuild its locals; the check at loop heads costs the same at any interval). */
+export const DEFAULT_SNAPSHOT_INTERVAL = 1n << 16n;
 
 /**
  * Functions with more locals than this get no snapshots: a snapshot writer takes every local

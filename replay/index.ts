@@ -8,6 +8,8 @@ import type { VerifyResult } from './verify.js';
 export { verifyHere, type VerifyResult, type Divergence, type RunEnd } from './verify.js';
 export { diffHere, diffTraces } from './diff.js';
 export { formatDiff } from './diffText.js';
+export { assertSameExecution, matchExecution, ExecutionDiffersError } from './diff/assert.js';
+export { DiffInputError } from './diff/errors.js';
 export type * from './diffTypes.js';
 
 /** `verifyHere` on a worker thread with a large stack (deep recursion replays like it recorded). */

@@ -14,7 +14,7 @@ import { TimelineHost } from './timelineHost.js';
 import { valueFromBytes } from './values.js';
 
 /** Interpreted instructions between two checkpoints of one activation. */
-export const CHECKPOINT_EVERY = 16384;
+export const CHECKPOINT_EVERY = 4096;
 
 /** At most this many activations keep checkpoints (least recently used go first). */
 const KEEP_ACTIVATIONS = 4096;
@@ -57,23 +57,28 @@ export class Activations {
    * returns; returns 'returned' with the results in that case (state.time is then the return's time).
    */
   advance(frame: Frame, state: ActivationState, t: bigint, onStep?: (step: OwnStep) => void): { returned: readonly Value[] | null } {
+    if (state.time >= t) return { returned: null };
     const host = this.hostAt(state.time);
     let sinceCheckpoint = 0;
+    const onInstruction = onStep === undefined ? undefined : (pc: number, time: bigint) => {
+      onStep({ time, pc });
+      return false;
+    };
     while (state.time < t) {
-      const budget = onStep ? 1 : Math.min(CHECKPOINT_EVERY - sinceCheckpoint, 1 << 30);
-      if (onStep) onStep({ time: state.time, pc: state.pc });
+      const budget = CHECKPOINT_EVERY - sinceCheckpoint;
       const before = state.time;
-      const stop = run(this.code, state, host, { untilTime: t, maxInstructions: budget });
+      const stop = run(this.code, state, host, { untilTime: t, maxInstructions: budget, onInstruction });
       if (stop.kind === 'return') return { returned: stop.results };
-      sinceCheckpoint += onStep ? 1 : budget;
+      sinceCheckpoint += budget;
       if (state.time === before && stop.kind !== 'time') throw new ReplayDivergenceError(`re-execution of function ${frame.funcIndex} made no progress at time ${before}`);
       if (sinceCheckpoint >= CHECKPOINT_EVERY) {
         this.keep(frame, state);
         sinceCheckpoint = 0;
       }
     }
-    // A later query nearby (stepping) should not re-execute this stretch again.
-    if (sinceCheckpoint >= CHECKPOINT_EVERY / 16) this.keep(frame, state);
+    // A later query nearby (stepping, or this frame's state again while it waits on a callee)
+    // should not re-execute this stretch again.
+    this.keep(frame, state);
     return { returned: null };
   }
 
@@ -146,10 +151,18 @@ export class Activations {
     if (list[i - 1]?.time !== state.time) list.splice(i, 0, clone(state));
   }
 
-  /** A host whose cursor is at or before `time` (reused when it is, else rebuilt from the timeline). */
+  /** A host whose cursor is at `time`: the last one moved forward when that is cheaper than a fresh one from a checkpoint. */
   private hostAt(time: bigint): TimelineHost {
-    if (this.cursor === null || this.cursor.time > time) this.cursor = this.timeline.cursorAt(time);
-    return new TimelineHost(this.timeline, this.cursor, this.initialGlobals, this.resultTypes);
+    const last = this.cursor;
+    let cursor: StateCursor;
+    if (last !== null && last.time <= time && !this.rebuildCheaper(last, time)) cursor = last;
+    else cursor = this.cursor = this.timeline.cursorAt(time, last ?? undefined);
+    return new TimelineHost(this.timeline, cursor, this.initialGlobals, this.resultTypes);
+  }
+
+  private rebuildCheaper(cursor: StateCursor, time: bigint): boolean {
+    const { advance, rebuild } = this.timeline.costs(cursor.time, time);
+    return rebuild < advance;
   }
 
   /** A host with a cursor of its own at `time`. */

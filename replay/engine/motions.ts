@@ -263,8 +263,8 @@ export class Motions {
     const { write, watch } = best;
     const lo = Math.max(watch.address, write.address);
     const hi = Math.min(watch.address + watch.size, write.address + write.size);
-    const oldBytes = this.timeline.memoryAt(write.time > 0n ? write.time - 1n : 0n).slice(lo, hi);
-    const newBytes = this.timeline.memoryAt(write.time).slice(lo, hi);
+    const oldBytes = this.timeline.memoryView(write.time > 0n ? write.time - 1n : 0n).slice(lo, hi);
+    const newBytes = this.timeline.memoryView(write.time).slice(lo, hi);
     return { kind: 'watchpoint', time: write.time, watchpoint: watch, pc: write.pc, oldBytes, newBytes };
   }
 

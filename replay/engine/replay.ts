@@ -6,7 +6,8 @@
  */
 import type { Timeline } from '../timeline/index.js';
 import { TimeOutOfRangeError } from '../timeline/index.js';
-import type { GlobalState, WriteRecord } from '../timeline/types.js';
+import type { CallRecord, GlobalState, ImportCallRecord, WriteRecord } from '../timeline/types.js';
+import { UsageError } from '../../src/errors.js';
 import type { ActivationState } from '../interp/types.js';
 import type { Activations } from './activations.js';
 import type { BreakpointSet } from './breakpoints.js';
@@ -75,11 +76,11 @@ export class Replay implements Debuggee {
   }
 
   memorySize(): number {
-    return this.parts.timeline.memoryAt(this.time).length;
+    return this.parts.timeline.memoryView(this.time).length;
   }
 
   readMemory(address: number, length: number): Uint8Array {
-    const memory = this.parts.timeline.memoryAt(this.time);
+    const memory = this.parts.timeline.memoryView(this.time);
     if (address < 0 || length < 0 || address + length > memory.length) {
       throw new RangeError(`memory read of ${length} bytes at ${address} is outside linear memory (${memory.length} bytes at time ${this.time})`);
     }
@@ -176,8 +177,27 @@ export class Replay implements Debuggee {
     return this.parts.timeline.nextWriteAfter(address, this.time);
   }
 
+  callsOf(func: number | string): readonly CallRecord[] {
+    return this.parts.timeline.callsOf(typeof func === 'number' ? func : this.functionIndex(func));
+  }
+
+  get importCallCount(): number {
+    return this.parts.timeline.importCallCount;
+  }
+
+  importCall(n: number): ImportCallRecord {
+    return this.parts.timeline.importCallAt(n);
+  }
+
   close(): void {
     this.parts.timeline.close();
+  }
+
+  private functionIndex(name: string): number {
+    const m = this.parts.module;
+    const f = m.definedFunctions.find((i) => m.functionName(i) === name);
+    if (f === undefined) throw new UsageError(`no function named ${name}`);
+    return f;
   }
 
   private go(event: StopEvent): StopEvent {

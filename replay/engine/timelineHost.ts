@@ -19,9 +19,6 @@ export class NeverReturnedError extends Error {
   }
 }
 
-/** Rebuilding a cursor copies memory and walks a chunk: worth it only to skip more events than this. */
-const REBUILD_OVERHEAD = 50_000;
-
 export class TimelineHost implements ActivationHost {
   readonly knowsWrites = true;
 
@@ -37,11 +34,11 @@ export class TimelineHost implements ActivationHost {
   /**
    * Moves the cursor to `time` after a skipped callee: by applying the callee's events, or, when
    * it logged many (a long callee), by rebuilding the state there from the timeline's nearest
-   * keyframe or cached state, whichever decodes fewer events.
+   * checkpoint, whichever costs less.
    */
   private skipTo(time: bigint): void {
     const { advance, rebuild } = this.timeline.costs(this.cursor.time, time);
-    if (rebuild + REBUILD_OVERHEAD < advance) this.cursor = this.timeline.cursorAt(time);
+    if (rebuild < advance) this.cursor = this.timeline.cursorAt(time);
   }
 
   memory(time: bigint): Uint8Array {

@@ -213,5 +213,14 @@ export interface Debuggee {
   /** When was the byte at `address` last written at or before `now` (null: never since time 0). */
   lastWriteBefore(address: number): import('../timeline/types.js').WriteRecord | null;
   nextWriteAfter(address: number): import('../timeline/types.js').WriteRecord | null;
+  /**
+   * Every activation of a function (by index, or by name as `module.functionName` gives it) in
+   * entry order, with arguments, exit time and results; throws `RangeError` for an unknown name.
+   */
+  callsOf(func: number | string): readonly import('../timeline/types.js').CallRecord[];
+  /** The number of import calls the recording made. */
+  readonly importCallCount: number;
+  /** The `n`-th import call (from 0): its time, import, arguments, result and host writes; `TimeOutOfRangeError` past the last. */
+  importCall(n: number): import('../timeline/types.js').ImportCallRecord;
   close(): void;
 }

@@ -1,9 +1,9 @@
 /**
- * Detail chunks by index: per-chunk summaries built once while indexing, and the decoded events
- * of a chunk on demand, with a few decoded chunks kept (least recently used). A query uses the
- * summaries to decide which chunks it must decode at all.
+ * Detail chunks by index: per-chunk summaries built once while indexing, and the decompressed
+ * event bytes of a chunk on demand (for a `DetailScanner`), the most recently used kept up to
+ * RAW_CACHE_BYTES. A query uses the summaries to decide which chunks it must read at all.
  */
-import { decodeDetailEvents, type DetailEvent } from '../../instrument/index.js';
+import type { DetailEvent } from '../../instrument/index.js';
 import type { TraceReader } from '../../src/trace/index.js';
 import type { Frame } from './types.js';
 
@@ -13,10 +13,8 @@ export const SUMMARY_PAGE_BITS = 8;
 /** What a query needs to know about one chunk without decoding it. */
 export interface ChunkSummary {
   readonly index: number;
-  /** The chunk's stored `end_time` (it can lag its last event: see docs/replay.md). */
-  readonly storedEnd: bigint;
-  /** Earlier chunks with the same stored `end_time` (how far to skip when fetching). */
-  readonly skip: number;
+  /** The chunk's `chunk_index` in the trace file. */
+  readonly storedIndex: number;
   /** Times of its first and last event (decoded, exact). */
   readonly firstTime: bigint;
   readonly lastTime: bigint;
@@ -54,33 +52,55 @@ export function mayWrite(summary: ChunkSummary, address: number): boolean {
   return lo < p.length && p[lo] === page;
 }
 
+/** Decompressed chunk bytes kept for scanning (least recently used go first; at least one stays). */
+export const RAW_CACHE_BYTES = 128 * 2 ** 20;
+
 export class ChunkStore {
-  private readonly cache = new Map<number, DetailEvent[]>();
+  private readonly rawCache = new Map<number, Uint8Array>();
+  private rawCached = 0;
 
   constructor(
     private readonly reader: TraceReader,
     readonly chunks: readonly ChunkSummary[],
-    private readonly keep = 4,
   ) {}
 
-  /** The decoded events of chunk `index`. */
-  events(index: number): DetailEvent[] {
-    const hit = this.cache.get(index);
+  /** A store for `chunks` whose decompressed bytes (by index) are already at hand: the latest that fit the cache are kept. */
+  static withBytes(reader: TraceReader, chunks: readonly ChunkSummary[], bytes: readonly { index: number; bytes: Uint8Array }[]): ChunkStore {
+    const store = new ChunkStore(reader, chunks);
+    for (const b of bytes) store.offer(b.index, b.bytes);
+    return store;
+  }
+
+  /** Offers the decompressed bytes of chunk `index` (read anyway while indexing) to the cache. */
+  offer(index: number, bytes: Uint8Array): void {
+    if (this.rawCache.has(index)) return;
+    this.rawCache.set(index, bytes);
+    this.rawCached += bytes.length;
+    this.evict();
+  }
+
+  /** The event stream of chunk `index`, decompressed, for a `DetailScanner`. */
+  raw(index: number): Uint8Array {
+    const hit = this.rawCache.get(index);
     if (hit !== undefined) {
-      this.cache.delete(index);
-      this.cache.set(index, hit);
+      this.rawCache.delete(index);
+      this.rawCache.set(index, hit);
       return hit;
     }
     const s = this.chunks[index];
-    const it = this.reader.detailChunks(s.storedEnd);
-    let chunk = it.next();
-    for (let i = 0; i < s.skip && !chunk.done; i++) chunk = it.next();
-    it.return(undefined);
-    if (chunk.done || chunk.value.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
-    const events = decodeDetailEvents(chunk.value.events);
-    this.cache.set(index, events);
-    if (this.cache.size > this.keep) this.cache.delete(this.cache.keys().next().value!);
-    return events;
+    const chunk = this.reader.detailChunk(s.storedIndex);
+    if (chunk.eventCount !== s.eventCount) throw new Error(`detail chunk ${index} changed since indexing`);
+    const bytes = chunk.events;
+    this.offer(index, bytes);
+    return bytes;
+  }
+
+  private evict(): void {
+    while (this.rawCached > RAW_CACHE_BYTES && this.rawCache.size > 1) {
+      const [oldest, old] = this.rawCache.entries().next().value!;
+      this.rawCache.delete(oldest);
+      this.rawCached -= old.length;
+    }
   }
 
   /** Index of the first chunk whose last event is at or after `t` (chunks.length if none). */

@@ -3,7 +3,7 @@
  * bytes) and backward (the old bytes each event carries), and the host writes of import calls
  * (whose overwritten bytes the index captured). A grow reallocates; undoing it truncates.
  */
-import type { DetailEvent } from '../../instrument/index.js';
+import { EventKind, type DetailEvent, type DetailScanner } from '../../instrument/index.js';
 import type { ImportCallRecord } from './types.js';
 
 const PAGE = 65536;
@@ -29,6 +29,65 @@ export class MemoryImage {
         break;
     }
   }
+
+  /**
+   * Applies the event a scanner stands on, read from its bytes (no event object): the replay's
+   * hot path. Events without a memory effect are ignored. Returns the written range's size
+   * (0 for none) and leaves its start in `lastAddress`, for page tracking.
+   */
+  applyScanned(s: DetailScanner): number {
+    const b = s.bytes;
+    const p = s.payload;
+    const m = this.bytes;
+    const kind = s.kind;
+    if (kind >= EventKind.store1 && kind <= EventKind.store16) {
+      const width = s.storeWidth;
+      const address = s.u32(p);
+      const from = p + 4 + width;
+      if (address + width > m.length) throw new RangeError(`store of ${width} bytes at ${address} outside memory of ${m.length} bytes`);
+      for (let i = 0; i < width; i++) m[address + i] = b[from + i];
+      this.lastAddress = address;
+      return width;
+    }
+    switch (kind) {
+      case EventKind.fill: {
+        const dest = s.u32(p);
+        const size = s.u32(p + 4);
+        m.fill(b[p + 8], dest, dest + size);
+        this.lastAddress = dest;
+        return size;
+      }
+      case EventKind.copy: {
+        const dest = s.u32(p);
+        const source = s.u32(p + 4);
+        const size = s.u32(p + 8);
+        m.copyWithin(dest, source, source + size);
+        this.lastAddress = dest;
+        return size;
+      }
+      case EventKind.init: {
+        const dest = s.u32(p);
+        const size = s.u32(p + 12);
+        m.set(this.segmentBytes(s.u32(p + 4), s.u32(p + 8), size), dest);
+        this.lastAddress = dest;
+        return size;
+      }
+      case EventKind.grow: {
+        const result = s.u32(p + 8) | 0;
+        if (result !== -1) {
+          const grown = new Uint8Array((s.u32(p) + s.u32(p + 4)) * PAGE);
+          grown.set(m);
+          this.bytes = grown;
+        }
+        return 0;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  /** Start of the range the last `applyScanned` wrote. */
+  lastAddress = 0;
 
   /** Undoes `e`: memory afterwards is as it was before `e` executed. */
   undo(e: DetailEvent): void {

@@ -1,37 +1,46 @@
 /**
  * A forward-only view of memory and globals that moves through time cheaply: it applies only
- * the detail events and import calls between where it is and where it is asked to go. The
- * replay engine's interpreter host keeps one per re-executed activation, so a callee skipped
- * over costs the events that callee logged, not a rebuild of memory.
+ * the detail events (read in place from the chunk bytes) and import calls between where it is
+ * and where it is asked to go. The replay engine's interpreter host keeps one per re-executed
+ * activation; for a long jump, the timeline's `costs` says when a fresh cursor from the nearest
+ * checkpoint is cheaper than moving this one.
  */
-import type { DetailEvent } from '../../instrument/index.js';
-import type { ChunkStore } from './chunkStore.js';
+import { DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
+import { findActivation, type ActivationLookup } from './activationSearch.js';
 import type { MemoryImage } from './memoryState.js';
-import { valuesOf } from './callStack.js';
-import type { ActivationEnd, ImportCallRecord } from './types.js';
+import { markPages, PAGE_SIZE, type PageTable } from './pagedMemory.js';
+import type { TimelineIndex } from './timelineIndex.js';
+import type { ImportCallRecord } from './types.js';
 
 export class StateCursor {
-  private chunk: number;
-  private event = 0;
-  private call: number;
+  private scanner: DetailScanner | null;
+  /** True when the scanner stands on an event not applied yet. */
+  private pending = false;
 
   /**
-   * `memory` and `globals` (set values by index) must be the state after `time` instructions;
-   * the cursor owns them from now on.
+   * `memory` and `globals` (set values by index) must be the state after `time` instructions,
+   * with the event stream standing at `position` of chunk `chunk` and `call` the first import
+   * call not applied; the cursor owns them from now on.
    */
+  /**
+   * The checkpoint table the memory was built from, and the pages written since (a bitmap):
+   * what lets a later cursor reuse this one's memory by copying only the pages that differ.
+   */
+  base: PageTable | null = null;
+  readonly dirty: Uint8Array;
+
   constructor(
-    private readonly chunks: ChunkStore,
-    private readonly calls: readonly ImportCallRecord[],
+    private readonly index: TimelineIndex,
     readonly memory: MemoryImage,
     readonly globals: Map<number, Uint8Array>,
+    private chunk: number,
+    position: ScanPosition,
+    private call: number,
     private at: bigint,
   ) {
-    this.chunk = chunks.firstEndingAtOrAfter(at + 1n);
-    if (this.chunk < chunks.chunks.length) {
-      const events = chunks.events(this.chunk);
-      while (this.event < events.length && events[this.event].time <= at) this.event++;
-    }
-    this.call = firstCallAfter(calls, at);
+    const { chunks } = index;
+    this.dirty = new Uint8Array(Math.ceil(memory.bytes.length / PAGE_SIZE));
+    this.scanner = chunk < chunks.chunks.length ? new DetailScanner(chunks.raw(chunk), position) : null;
   }
 
   /** The time whose state the cursor holds (effects of every instruction up to it applied). */
@@ -42,22 +51,22 @@ export class StateCursor {
   /** Applies every effect with a time in (time, t]: at one time, events first, then the import call. Never moves back. */
   advanceTo(t: bigint): void {
     if (t <= this.at) return;
-    const { chunks, calls } = this;
-    for (; this.chunk < chunks.chunks.length; this.chunk++, this.event = 0) {
-      if (chunks.chunks[this.chunk].firstTime > t) break;
-      const events = chunks.events(this.chunk);
-      for (; this.event < events.length; this.event++) {
-        const e = events[this.event];
-        if (e.time > t) {
-          this.callsBefore(t + 1n);
-          this.at = t;
-          return;
-        }
-        this.callsBefore(e.time);
-        this.applyEvent(e);
+    const until = Number(t);
+    const memory = this.memory;
+    while (this.pending || this.load()) {
+      const s = this.scanner!;
+      if (s.time > until) break;
+      this.callsBefore(s.time);
+      if (s.kind <= EventKind.init) {
+        const size = memory.applyScanned(s);
+        if (size > 0) markPages(this.dirty, memory.lastAddress, size);
+      } else if (s.kind === EventKind.globalSet) {
+        const e = s.decode() as { global: number; newBytes: Uint8Array };
+        this.globals.set(e.global, e.newBytes);
       }
+      this.pending = false;
     }
-    this.callsBefore(t + 1n);
+    this.callsBefore(until + 1);
     this.at = t;
   }
 
@@ -67,43 +76,29 @@ export class StateCursor {
    * recording (a trap, `proc_exit`, or an exception unwound it); the whole value is null when
    * no function is entered at `entryTime`.
    */
-  peekActivation(entryTime: bigint): { readonly func: number; readonly end: ActivationEnd | null } | null {
-    const { chunks } = this;
-    let depth = -1;
-    let func = -1;
-    for (let c = this.chunk, first = true; c < chunks.chunks.length; c++, first = false) {
-      const events = chunks.events(c);
-      for (let i = first ? this.event : 0; i < events.length; i++) {
-        const e = events[i];
-        if (depth < 0) {
-          if (e.time > entryTime) return null;
-          if (e.kind === 'enter' && e.time === entryTime) {
-            depth = 0;
-            func = e.func;
-          }
-          continue;
-        }
-        if (e.kind === 'enter') depth++;
-        else if (e.kind === 'exit') {
-          if (depth === 0) return { func, end: { time: e.time, pc: e.pc, results: valuesOf(e, 'results') } };
-          depth--;
-        } else if (e.kind === 'catch') {
-          if (e.frameTime < entryTime) return { func, end: null };
-          // Caught inside the activation: frames entered after the catching one are gone.
-          depth = countDepthAfterCatch(depth, e.frameTime, entryTime);
-        }
-      }
+  peekActivation(entryTime: bigint): ActivationLookup {
+    if (this.scanner === null) return findActivation(this.index, this.index.chunks.chunks.length, { offset: 0, prevTime: 0 }, entryTime);
+    const position = this.pending ? this.scanner.position() : { offset: this.scanner.end, prevTime: this.scanner.time };
+    return findActivation(this.index, this.chunk, position, entryTime);
+  }
+
+  /** Moves the scanner onto the next event, across chunks; false at the end of the stream. */
+  private load(): boolean {
+    const { chunks } = this.index;
+    while (this.scanner !== null) {
+      if (this.scanner.next()) return (this.pending = true);
+      this.chunk++;
+      this.scanner = this.chunk < chunks.chunks.length ? new DetailScanner(chunks.raw(this.chunk)) : null;
     }
-    return depth < 0 ? null : { func, end: null };
+    return false;
   }
 
-  private applyEvent(e: DetailEvent): void {
-    if (e.kind === 'globalSet') this.globals.set(e.global, e.newBytes);
-    else this.memory.apply(e);
-  }
-
-  private callsBefore(t: bigint): void {
-    for (; this.call < this.calls.length && this.calls[this.call].time < t; this.call++) this.memory.applyCall(this.calls[this.call]);
+  private callsBefore(t: number): void {
+    const calls = this.index.calls;
+    for (; this.call < calls.length && Number(calls[this.call].time) < t; this.call++) {
+      this.memory.applyCall(calls[this.call]);
+      for (const w of calls[this.call].writes) if (w.bytes.length > 0) markPages(this.dirty, w.address, w.bytes.length);
+    }
   }
 }
 
@@ -117,14 +112,4 @@ export function firstCallAfter(calls: readonly ImportCallRecord[], t: bigint): n
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * Depth (frames above the watched activation) after a catch inside it. Without the frames'
- * enter times we cannot tell how many frames the exception unwound, so this is only exact when
- * the catching frame is the activation itself; deeper catches keep the depth and are rare in
- * the programs wtrace replays (C has no exceptions). Documented in docs/replay.md.
- */
-function countDepthAfterCatch(depth: number, frameTime: bigint, entryTime: bigint): number {
-  return frameTime === entryTime ? 0 : depth;
 }

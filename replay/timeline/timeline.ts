@@ -7,25 +7,22 @@
  *
  * Must not: re-execute the program (traces without detail are refused), or read SQL itself.
  */
+import { DetailScanner, EventKind } from '../../instrument/index.js';
 import { TraceReader } from '../../src/trace/index.js';
+import { findActivation } from './activationSearch.js';
 import { framesOf, stepStack, valuesOf } from './callStack.js';
 import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
-import { buildIndex, type SnapshotPoint, type TimelineIndex } from './timelineIndex.js';
+import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
+import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
 
-/** How many recent memory states `memoryAt` keeps as starting points. */
-const CACHED_STATES = 4;
-
 export class Timeline {
-  /**
-   * The last memory states computed (most recent last), the cheapest starts for nearby queries:
-   * stepping, and the engine asking about a frame and its callers, whose times differ widely.
-   */
-  private cached: { time: bigint; memory: MemoryImage }[] = [];
+  /** The cursor of the last memory query: the cheapest start for the next one when it is a little later. */
+  private recent: StateCursor | null = null;
 
   private constructor(
     private readonly reader: TraceReader,
@@ -37,10 +34,10 @@ export class Timeline {
    * `DetailNeededError` for an inputs-only trace, `TimelineCoverageError` for a windowed,
    * incomplete or inconsistent one, and the trace layer's errors for a bad file.
    */
-  static open(file: string): Timeline {
+  static open(file: string, options: IndexOptions = {}): Timeline {
     const reader = TraceReader.open(file);
     try {
-      return new Timeline(reader, buildIndex(reader, file));
+      return new Timeline(reader, buildIndex(reader, file, options));
     } catch (e) {
       reader.close();
       throw e;
@@ -50,6 +47,11 @@ export class Timeline {
   /** The time of the last instruction of the recording (the history's end; 0 is its start). */
   get end(): bigint {
     return this.index.end;
+  }
+
+  /** State checkpoints the index holds (the first is time 0). */
+  get checkpointCount(): number {
+    return this.index.checkpoints.length;
   }
 
   /** Keyframes the timeline starts from (time 0, intermediate ones placed by the index, the end). */
@@ -84,25 +86,34 @@ export class Timeline {
 
   /**
    * What moving a state from time `from` forward to `to` costs, against rebuilding the state at
-   * `to` from the best starting point (a keyframe or the last state computed), in decoded
-   * events: the replay engine's cursors use it to decide whether to jump.
+   * `to` from the nearest checkpoint, in events to scan (a rebuild also copies memory, counted
+   * as events): the replay engine's cursors use it to decide whether to jump.
    */
   costs(from: bigint, to: bigint): { advance: number; rebuild: number } {
-    const advance = from < to ? this.index.chunks.eventsBetween(from, to) : Infinity;
-    const rebuild = Math.min(...this.startsFor(to).map((s) => s.cost));
-    return { advance, rebuild };
+    const target = this.checkpointIndex(to);
+    const advance = from > to ? Infinity : (target - this.checkpointIndex(from)) * CHECKPOINT_EVENTS;
+    const cp = this.index.checkpoints[target];
+    return { advance, rebuild: CHECKPOINT_EVENTS / 2 + cp.memory.size / 256 };
   }
 
   /** Linear memory at `t` (a copy: its length is the memory size then, grows included). */
   memoryAt(t: bigint): Uint8Array {
+    return this.memoryView(t).slice();
+  }
+
+  /**
+   * Linear memory at `t` without a copy: valid until the next call on this timeline, and not to
+   * be written (it is the timeline's own state).
+   */
+  memoryView(t: bigint): Uint8Array {
     this.checkTime(t);
-    const starts = this.startsFor(t);
-    const best = starts.reduce((a, b) => (b.cost < a.cost ? b : a));
-    const memory = best.load();
-    if (best.time <= t) this.forward(memory, best.time, t);
-    else this.backward(memory, best.time, t);
-    this.cached = [...this.cached.filter((c) => c.time !== t && c.memory !== memory), { time: t, memory }].slice(-CACHED_STATES);
-    return memory.bytes.slice();
+    const recent = this.recent;
+    if (recent !== null && recent.time <= t && this.index.checkpoints[this.checkpointIndex(t)].time <= recent.time) {
+      recent.advanceTo(t);
+      return recent.memory.bytes;
+    }
+    this.recent = this.cursorAt(t, recent ?? undefined);
+    return this.recent.memory.bytes;
   }
 
   /** The call stack at `t`, innermost frame first (empty before `_start` is entered). */
@@ -140,8 +151,10 @@ export class Timeline {
     for (const c of chunks) {
       if (!c.funcs.has(funcIndex)) continue;
       let stack = c.stackAtStart;
-      for (const e of this.index.chunks.events(c.index)) {
-        stack = stepStack(stack, e, this.index.names, (frame, exit) => {
+      const s = new DetailScanner(this.index.chunks.raw(c.index));
+      while (s.next()) {
+        if (s.kind !== EventKind.enter && s.kind !== EventKind.exit && s.kind !== EventKind.catch) continue;
+        stack = stepStack(stack, s.decode(), this.index.names, (frame, exit) => {
           if (frame.funcIndex === funcIndex) out.push({ frame, exitTime: exit.time, exitPc: exit.pc, results: valuesOf(exit, 'results') });
         });
       }
@@ -174,7 +187,13 @@ export class Timeline {
       if (list[mid].time <= t) lo = mid + 1;
       else hi = mid;
     }
-    return list[lo - 1] ?? null;
+    const ref = list[lo - 1];
+    if (ref === undefined) return null;
+    const s = new DetailScanner(this.index.chunks.raw(ref.chunk), ref.position);
+    s.next();
+    const e = s.decode();
+    if (e.kind !== 'snapshot') throw new Error(`index points at a ${e.kind} event, not a snapshot, at time ${ref.time}`);
+    return { time: e.time, pc: e.pc, func: e.func, locals: e.locals };
   }
 
   /** The import calls of the log in order (with times, results, host writes and output). */
@@ -201,12 +220,22 @@ export class Timeline {
 
   /**
    * A cursor holding memory and set globals at `t` that moves forward cheaply (see
-   * StateCursor). Its memory is a private copy.
+   * StateCursor), started from the nearest checkpoint. Its memory is a private copy; with
+   * `reuse`, a cursor the caller no longer needs, it is written into that cursor's memory when
+   * the size fits (saving a fresh allocation), and `reuse` must not be used again.
    */
-  cursorAt(t: bigint): StateCursor {
-    const bytes = this.memoryAt(t);
+  cursorAt(t: bigint, reuse?: StateCursor): StateCursor {
+    this.checkTime(t);
+    const cp = this.index.checkpoints[this.checkpointIndex(t)];
+    let bytes: Uint8Array;
+    if (reuse === undefined) bytes = materialize(cp.memory);
+    else if (reuse.base !== null && rematerialize(cp.memory, reuse.memory.bytes, reuse.base, reuse.dirty)) bytes = reuse.memory.bytes;
+    else bytes = materializeInto(cp.memory, reuse.memory.bytes);
     const memory = Object.assign(new MemoryImage(bytes), { segments: this.index.segments });
-    return new StateCursor(this.index.chunks, this.index.calls, memory, new Map(this.walk(t).globals), t);
+    const cursor = new StateCursor(this.index, memory, new Map(cp.globals), cp.chunk, cp.position, cp.call, cp.time);
+    cursor.base = cp.memory;
+    cursor.advanceTo(t);
+    return cursor;
   }
 
   /** Every global's value given the set values a cursor holds (`globalsAt` for a cursor's time). */
@@ -219,41 +248,8 @@ export class Timeline {
    * exit; null when it never returned (a trap, `proc_exit`, or an exception unwound it).
    */
   activationEnd(frame: Frame): ActivationEnd | null {
-    const { chunks } = this.index.chunks;
-    const onStack = (top: Frame | null): boolean => {
-      let f = top;
-      while (f !== null && f.depth > frame.depth) f = f.caller;
-      return f !== null && f.depth === frame.depth && f.entryTime === frame.entryTime;
-    };
-    if (onStack(this.index.finalStack)) return null;
-    // Chunks that start with the frame on the stack form a run after the one that enters it.
-    let lo = Math.max(0, this.index.chunks.lastStartingAtOrBefore(frame.entryTime));
-    while (lo > 0 && chunks[lo].firstTime === frame.entryTime) lo--;
-    let hi = chunks.length;
-    let start = lo;
-    while (lo + 1 < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (onStack(chunks[mid].stackAtStart)) {
-        start = mid;
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    let seen = false;
-    for (let i = start; i < chunks.length; i++) {
-      let stack = chunks[i].stackAtStart;
-      let found: ActivationEnd | null = null;
-      for (const e of this.index.chunks.events(i)) {
-        stack = stepStack(stack, e, this.index.names, (f, exit) => {
-          if (f.depth === frame.depth && f.entryTime === frame.entryTime) found = { time: exit.time, pc: exit.pc, results: valuesOf(exit, 'results') };
-        });
-        if (found !== null) return found;
-        if (onStack(stack)) seen = true;
-        else if (seen) return null; // unwound by an exception
-      }
-    }
-    return null;
+    const cp = this.index.checkpoints[this.checkpointIndex(frame.entryTime > 0n ? frame.entryTime - 1n : 0n)];
+    return findActivation(this.index, cp.chunk, cp.position, frame.entryTime)?.end ?? null;
   }
 
   close(): void {
@@ -264,70 +260,38 @@ export class Timeline {
     if (t < 0n || t > this.index.end) throw new TimeOutOfRangeError(`time ${t} is outside the recording (0..${this.index.end})`);
   }
 
-  /** Candidate starting states for `t`, each with a cost in events to replay (plus copying). */
-  private startsFor(t: bigint): { time: bigint; cost: number; load: () => MemoryImage }[] {
-    const { keyframes, chunks } = this.index;
-    const between = (a: bigint, b: bigint) => (a < b ? chunks.eventsBetween(a, b) : chunks.eventsBetween(b, a));
-    const image = (bytes: Uint8Array) => Object.assign(new MemoryImage(bytes), { segments: this.index.segments });
-    const before = keyframes.findLast((k) => k.time <= t)!;
-    const after = keyframes.find((k) => k.time >= t)!;
-    const starts = [before, after].map((k) => ({
-      time: k.time,
-      cost: between(k.time, t) + k.info.memorySize / 8,
-      load: () => image(this.reader.keyframeMemory(k.info)),
-    }));
-    for (const cached of this.cached) {
-      starts.push({ time: cached.time, cost: between(cached.time, t) + cached.memory.bytes.length / 64, load: () => image(cached.memory.bytes.slice()) });
+  /** Index of the last checkpoint at or before `t` (the first is at time 0). */
+  private checkpointIndex(t: bigint): number {
+    const cps = this.index.checkpoints;
+    let lo = 0;
+    let hi = cps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cps[mid].time <= t) lo = mid + 1;
+      else hi = mid;
     }
-    return starts;
+    return Math.max(0, lo - 1);
   }
 
-  /** Applies every effect with a time in (from, to]: events at T first, then a call at T. */
-  private forward(memory: MemoryImage, from: bigint, to: bigint): void {
-    const { calls, chunks } = this.index;
-    let k = firstCallAfter(calls, from);
-    for (let i = chunks.firstEndingAtOrAfter(from + 1n); i < chunks.chunks.length && chunks.chunks[i].firstTime <= to; i++) {
-      if (!chunks.chunks[i].touchesMemory) continue;
-      for (const e of chunks.events(i)) {
-        if (e.time <= from) continue;
-        if (e.time > to) break;
-        for (; k < calls.length && calls[k].time < e.time; k++) memory.applyCall(calls[k]);
-        memory.apply(e);
-      }
-    }
-    for (; k < calls.length && calls[k].time <= to; k++) memory.applyCall(calls[k]);
-  }
-
-  /** Undoes every effect with a time in (to, from], last first. */
-  private backward(memory: MemoryImage, from: bigint, to: bigint): void {
-    const { calls, chunks } = this.index;
-    let k = firstCallAfter(calls, from) - 1;
-    for (let i = chunks.lastStartingAtOrBefore(from); i >= 0 && chunks.chunks[i].lastTime > to; i--) {
-      if (!chunks.chunks[i].touchesMemory) continue;
-      const events = chunks.events(i);
-      for (let j = events.length - 1; j >= 0; j--) {
-        const e = events[j];
-        if (e.time > from) continue;
-        if (e.time <= to) break;
-        for (; k >= 0 && calls[k].time >= e.time; k--) memory.undoCall(calls[k]);
-        memory.undo(e);
-      }
-    }
-    for (; k >= 0 && calls[k].time > to; k--) memory.undoCall(calls[k]);
-  }
-
-  /** Stack and set globals at `t`: from the summary of the chunk holding `t`, walking its events. */
+  /** Stack and set globals at `t`: from the nearest checkpoint, scanning the events after it. */
   private walk(t: bigint): { stack: Frame | null; globals: Map<number, Uint8Array> } {
+    const cp: StateCheckpoint = this.index.checkpoints[this.checkpointIndex(t)];
     const { chunks } = this.index;
-    const i = chunks.lastStartingAtOrBefore(t);
-    if (i < 0) return { stack: null, globals: new Map() };
-    const c = chunks.chunks[i];
-    let stack = c.stackAtStart;
-    const globals = new Map(c.globalsAtStart);
-    for (const e of chunks.events(i)) {
-      if (e.time > t) break;
-      if (e.kind === 'globalSet') globals.set(e.global, e.newBytes);
-      else stack = stepStack(stack, e, this.index.names);
+    const until = Number(t);
+    let stack = cp.stack;
+    const globals = new Map(cp.globals);
+    for (let c = cp.chunk, start = cp.position; c < chunks.chunks.length; c++, start = { offset: 0, prevTime: 0 }) {
+      const s = new DetailScanner(chunks.raw(c), start);
+      while (s.next()) {
+        if (s.time > until) return { stack, globals };
+        const kind = s.kind;
+        if (kind === EventKind.globalSet) {
+          const e = s.decode() as { global: number; newBytes: Uint8Array };
+          globals.set(e.global, e.newBytes);
+        } else if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) {
+          stack = stepStack(stack, s.decode(), this.index.names);
+        }
+      }
     }
     return { stack, globals };
   }

@@ -1,21 +1,25 @@
 /**
  * Builds the timeline's index in one forward pass over a `--detail full` trace: every chunk is
- * decoded once (streamed, one at a time), applied to a copy of the time-0 keyframe, and
- * summarised (ChunkSummary); every import call's host writes are applied at the call's time and
- * the bytes they overwrite are kept, so memory can also be rebuilt backward across calls. The
- * pass checks itself against the keyframes: the final one must match exactly, intermediate ones
- * are placed at the chunk boundary where they match (their stored times can lag).
+ * scanned once (streamed, one at a time; events are read in place, only calls, global sets and
+ * snapshots become objects), applied to a copy of the time-0 keyframe, and summarised
+ * (ChunkSummary). Every import call's host writes are applied at the call's time and the bytes
+ * they overwrite are kept. Along the way it leaves state checkpoints (memory as copy-on-write
+ * page tables, call stack, globals, and where the event stream stands) every few thousand
+ * events, so any state is at most that many events from one, and the end of every long
+ * activation, so skipping a long callee needs no search. The pass checks itself against the
+ * keyframes: the final one must match exactly, intermediate ones must match where they are placed.
  */
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { KeyframeInfo, TraceReader } from '../../src/trace/index.js';
-import { decodeDetailEvents } from '../../instrument/index.js';
-import { stepStack } from './callStack.js';
-import { ChunkStore, SUMMARY_PAGE_BITS, writtenRange, type ChunkSummary } from './chunkStore.js';
+import { DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
+import { stepStack, valuesOf } from './callStack.js';
+import { ChunkStore, RAW_CACHE_BYTES, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
 import { readDataSegments } from './dataSegments.js';
 import { DetailNeededError, TimelineCoverageError } from './errors.js';
 import { readGlobals, type GlobalDecl } from './globalTypes.js';
 import { MemoryImage } from './memoryState.js';
-import type { EventValue, Frame, ImportCallRecord } from './types.js';
+import { PageTracker, type PageTable } from './pagedMemory.js';
+import type { ActivationEnd, EventValue, Frame, ImportCallRecord } from './types.js';
 
 /** A keyframe and the time whose state it holds (effects of every instruction up to it). */
 export interface KeyframePoint {
@@ -39,8 +43,43 @@ export interface TimelineIndex {
   readonly firstSet: ReadonlyMap<number, { readonly time: bigint; readonly oldBytes: Uint8Array }>;
   /** Intermediate keyframes that matched no chunk boundary and are not used. */
   readonly unusedKeyframes: number;
-  /** `snapshot` events (locals at a loop body's start) by the enter time of their activation, in time order. */
-  readonly snapshots: ReadonlyMap<bigint, readonly SnapshotPoint[]>;
+  /**
+   * `snapshot` events (locals at a loop body's start) by the enter time of their activation, in
+   * time order: where each is in the stream (its locals are decoded when asked for, so that
+   * thousands of snapshots do not weigh on the garbage collector).
+   */
+  readonly snapshots: ReadonlyMap<bigint, readonly SnapshotRef[]>;
+  /** State checkpoints in time order; the first is the state at time 0. */
+  readonly checkpoints: readonly StateCheckpoint[];
+  /** Activations that ran at least LONG_ACTIVATION instructions and returned, by enter time. */
+  readonly longActivations: ReadonlyMap<bigint, { readonly func: number; readonly end: ActivationEnd }>;
+}
+
+/** Events between two state checkpoints, at least (more when memory is large: see `checkpointGap`). */
+export const CHECKPOINT_EVENTS = 8192;
+/** Activations at least this long (in instructions) have their end recorded in the index. */
+export const LONG_ACTIVATION = 1 << 16;
+
+/**
+ * The full state after `time` instructions, and where the event stream stands then: replaying
+ * from `position` in chunk `chunk` (and from import call `call`) reaches any later time.
+ */
+export interface StateCheckpoint {
+  readonly time: bigint;
+  readonly chunk: number;
+  readonly position: ScanPosition;
+  /** Index of the first import call whose host writes are not in `memory`. */
+  readonly call: number;
+  readonly memory: PageTable;
+  readonly stack: Frame | null;
+  readonly globals: ReadonlyMap<number, Uint8Array>;
+}
+
+/** Where a `snapshot` event is: its time, and its chunk and position there. */
+export interface SnapshotRef {
+  readonly time: bigint;
+  readonly chunk: number;
+  readonly position: ScanPosition;
 }
 
 /** Locals of one activation at one time, as a `snapshot` event logged them (docs/instrumentation.md). */
@@ -51,8 +90,24 @@ export interface SnapshotPoint {
   readonly locals: readonly EventValue[];
 }
 
+/** Copied checkpoint pages beyond this make checkpoints sparser (4x), bounding the index's memory. */
+const CHECKPOINT_BUDGET_BYTES = 512 * 2 ** 20;
+
+/** Events between checkpoints: more when a table (one entry per 4 KiB page) or the copies grow large. */
+function checkpointGap(memoryBytes: number, copiedBytes: number, events: number): number {
+  const gap = Math.max(events, memoryBytes >>> 12);
+  return copiedBytes > CHECKPOINT_BUDGET_BYTES ? gap * 4 : gap;
+}
+
+/** How the index is built (for tests: denser checkpoints than memory size alone would give). */
+export interface IndexOptions {
+  /** Events between checkpoints at least (default CHECKPOINT_EVENTS; large memories space them further). */
+  readonly checkpointEvents?: number;
+}
+
 /** Builds the index; throws `DetailNeededError` or `TimelineCoverageError` for traces it cannot serve. */
-export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
+export function buildIndex(reader: TraceReader, file: string, options: IndexOptions = {}): TimelineIndex {
+  const minGap = options.checkpointEvents ?? CHECKPOINT_EVENTS;
   const summary = reader.summary();
   if (summary.detail !== 'full') throw new DetailNeededError(file);
   if (!summary.complete) throw new TimelineCoverageError(file, 'is incomplete (the recorder stopped before the end): it has no final keyframe');
@@ -71,16 +126,20 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
     const writes = c.writes.map((w) => ({ address: w.address, bytes: w.bytes, oldBytes: new Uint8Array(0) }));
     return { index: c.index, time: c.time, functionIndex: c.functionIndex, name: importNames.get(c.functionIndex) ?? '?', args: c.args, result: c.result, output: c.output, writes };
   });
+  const callTimes = calls.map((c) => Number(c.time));
   const callsByPage = new Map<number, number[]>();
   const memory = new MemoryImage(reader.keyframeMemory(kfs[0]));
   memory.segments = readDataSegments(bytes);
+  const tracker = new PageTracker(memory.bytes);
   let nextCall = 0;
-  const applyCallsBefore = (t: bigint) => {
-    for (; nextCall < calls.length && calls[nextCall].time < t; nextCall++) {
+  /** Applies the host writes of calls before time `t` (a call at T counts after the events at T). */
+  const applyCallsBefore = (t: number) => {
+    for (; nextCall < calls.length && callTimes[nextCall] < t; nextCall++) {
       const call = calls[nextCall];
       for (const w of call.writes as { address: number; bytes: Uint8Array; oldBytes: Uint8Array }[]) {
         w.oldBytes = memory.bytes.slice(w.address, w.address + w.bytes.length);
         memory.bytes.set(w.bytes, w.address);
+        if (w.bytes.length > 0) tracker.mark(w.address, w.bytes.length);
         forPages(w.address, w.bytes.length, (p) => push(callsByPage, p, call.index));
       }
     }
@@ -89,78 +148,133 @@ export function buildIndex(reader: TraceReader, file: string): TimelineIndex {
   const middle = kfs.slice(1, -1);
   const points: KeyframePoint[] = [{ info: kfs[0], time: 0n }];
   const summaries: ChunkSummary[] = [];
+  /** The last chunks' decompressed bytes (as many as the chunk cache keeps), handed to the ChunkStore. */
+  const recentChunks = new RecentChunks();
   let stack: Frame | null = null;
   const globals = new Map<number, Uint8Array>();
   const firstSet = new Map<number, { time: bigint; oldBytes: Uint8Array }>();
-  const snapshots = new Map<bigint, SnapshotPoint[]>();
+  const snapshots = new Map<bigint, SnapshotRef[]>();
+  const longActivations = new Map<bigint, { func: number; end: ActivationEnd }>();
+  const checkpoints: StateCheckpoint[] = [];
+  const checkpoint = (time: bigint, chunk: number, position: ScanPosition) => {
+    checkpoints.push({ time, chunk, position, call: nextCall, memory: tracker.take(memory.bytes), stack, globals: new Map(globals) });
+  };
+  checkpoint(0n, 0, { offset: 0, prevTime: 0 });
+  const onExit = (frame: Frame, exit: { time: bigint; pc: number }) => {
+    if (exit.time - frame.entryTime >= LONG_ACTIVATION) {
+      longActivations.set(frame.entryTime, { func: frame.funcIndex, end: { time: exit.time, pc: exit.pc, results: valuesOf(exit as never, 'results') } });
+    }
+  };
   let prevEnd = 0n;
-  let skip = 0;
-  let lastEventTime = 0n;
+  let lastEventTime = -1;
   let unmatched = 0;
+  let sinceCheckpoint = 0;
+  let gap = minGap;
+  let granules = new Uint8Array(0);
   /**
    * Keyframes are taken at import calls, as the state after instruction k (the call's time - 1):
    * before applying anything later than k, memory must equal the keyframe; it then becomes a
    * starting point. One that does not match is left unused (and counted), never trusted.
    */
-  const matchKeyframesBefore = (t: bigint) => {
-    while (middle.length > 0 && middle[0].time < t) {
+  const matchKeyframesBefore = (t: number) => {
+    while (middle.length > 0 && Number(middle[0].time) < t) {
       const k = middle.shift()!;
-      applyCallsBefore(k.time + 1n);
+      applyCallsBefore(Number(k.time) + 1);
       if (sameBytes(memory.bytes, reader.keyframeMemory(k))) points.push({ info: k, time: k.time });
       else unmatched++;
     }
   };
+  const nextKeyframeTime = () => (middle.length > 0 ? Number(middle[0].time) : Infinity);
+  let keyframeAt = nextKeyframeTime();
   for (const chunk of reader.detailChunks()) {
-    const events = decodeDetailEvents(chunk.events);
-    if (events.length === 0) continue;
-    if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${summaries.length} overlaps the previous one`);
-    applyCallsBefore(events[0].time);
-    skip = summaries.length > 0 && chunk.endTime === prevEnd ? skip + 1 : 0;
-    const pages = new Set<number>();
+    const s = new DetailScanner(chunk.events);
+    if (!s.next()) continue;
+    const index = summaries.length;
+    if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${index} overlaps the previous one`);
+    const pages: number[] = [];
+    if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) granules = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
     const funcs = new Set<number>();
     let grows = false;
     const stackAtStart = stack;
     const globalsAtStart = new Map(globals);
-    for (const e of events) {
-      matchKeyframesBefore(e.time);
-      applyCallsBefore(e.time);
-      memory.apply(e);
-      const range = writtenRange(e);
-      if (range !== null) forPages(range.address, range.size, (p) => pages.add(p));
-      grows ||= e.kind === 'grow';
-      if (e.kind === 'enter' || e.kind === 'exit' || e.kind === 'catch') {
-        funcs.add(e.func);
-        stack = stepStack(stack, e, names);
-      } else if (e.kind === 'globalSet') {
+    const firstTime = s.time;
+    let count = 0;
+    let previous = lastEventTime;
+    do {
+      const t = s.time;
+      if (t >= keyframeAt) {
+        matchKeyframesBefore(t);
+        keyframeAt = nextKeyframeTime();
+      }
+      if (nextCall < calls.length && callTimes[nextCall] < t) applyCallsBefore(t);
+      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= gap)) {
+        checkpoint(BigInt(t - 1), index, s.position());
+        sinceCheckpoint = 0;
+        gap = minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap);
+      }
+      const kind = s.kind;
+      if (kind <= EventKind.init) {
+        const size = memory.applyScanned(s);
+        if (kind === EventKind.grow) {
+          grows = true;
+          tracker.resize(memory.bytes.length);
+          if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) {
+            const larger = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
+            larger.set(granules);
+            granules = larger;
+          }
+        } else if (size > 0) {
+          const address = memory.lastAddress;
+          tracker.mark(address, size);
+          const last = (address + size - 1) >>> SUMMARY_PAGE_BITS;
+          for (let g = address >>> SUMMARY_PAGE_BITS; g <= last; g++) {
+            if (granules[g] === 0) {
+              granules[g] = 1;
+              pages.push(g);
+            }
+          }
+        }
+      } else if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) {
+        const e = s.decode();
+        funcs.add(s.func);
+        stack = stepStack(stack, e, names, onExit);
+      } else if (kind === EventKind.globalSet) {
+        const e = s.decode() as { global: number; time: bigint; oldBytes: Uint8Array; newBytes: Uint8Array };
         if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
         globals.set(e.global, e.newBytes);
-      } else if (e.kind === 'snapshot') {
-        const point: SnapshotPoint = { time: e.time, pc: e.pc, func: e.func, locals: e.locals };
-        const list = snapshots.get(e.frameTime);
-        if (list === undefined) snapshots.set(e.frameTime, [point]);
+      } else if (kind === EventKind.snapshot) {
+        const frameTime = BigInt(s.frameTime);
+        const point: SnapshotRef = { time: BigInt(t), chunk: index, position: s.position() };
+        const list = snapshots.get(frameTime);
+        if (list === undefined) snapshots.set(frameTime, [point]);
         else list.push(point);
       }
-    }
-    lastEventTime = events.at(-1)!.time;
+      previous = t;
+      count++;
+      sinceCheckpoint++;
+    } while (s.next());
+    for (const g of pages) granules[g] = 0;
+    lastEventTime = previous;
     summaries.push({
-      index: summaries.length, storedEnd: chunk.endTime, skip, firstTime: events[0].time, lastTime: lastEventTime,
-      eventCount: events.length, pages: Uint32Array.from([...pages].sort((a, b) => a - b)), touchesMemory: pages.size > 0 || grows, funcs, stackAtStart, globalsAtStart,
+      index, storedIndex: chunk.index, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
+      eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
     });
+    recentChunks.push(index, chunk.events);
     prevEnd = chunk.endTime;
   }
-  matchKeyframesBefore(2n ** 64n);
-  applyCallsBefore(2n ** 64n);
+  matchKeyframesBefore(Infinity);
+  applyCallsBefore(Infinity);
   const last = kfs.at(-1)!;
   if (!sameBytes(memory.bytes, reader.keyframeMemory(last))) {
     throw new TimelineCoverageError(file, 'its detail events and host writes do not rebuild the final memory (recorded with --window or --last, or damaged)');
   }
-  const times = [summary.instructionCount ?? 0n, lastEventTime, calls.at(-1)?.time ?? 0n];
+  const times = [summary.instructionCount ?? 0n, BigInt(Math.max(0, lastEventTime)), calls.at(-1)?.time ?? 0n];
   const end = times.reduce((a, b) => (a > b ? a : b));
   points.push({ info: last, time: end });
   return {
     end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callsByPage,
-    chunks: new ChunkStore(reader, summaries), keyframes: points, finalStack: stack, firstSet,
-    unusedKeyframes: unmatched, snapshots,
+    chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list), keyframes: points, finalStack: stack, firstSet,
+    unusedKeyframes: unmatched, snapshots, checkpoints, longActivations,
   };
 }
 
@@ -177,4 +291,16 @@ function push(map: Map<number, number[]>, key: number, value: number): void {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+}
+
+/** The latest chunks up to the chunk cache's budget, oldest first. */
+class RecentChunks {
+  readonly list: { index: number; bytes: Uint8Array }[] = [];
+  private total = 0;
+
+  push(index: number, bytes: Uint8Array): void {
+    this.list.push({ index, bytes });
+    this.total += bytes.length;
+    while (this.total > RAW_CACHE_BYTES && this.list.length > 1) this.total -= this.list.shift()!.bytes.length;
+  }
 }

@@ -1,9 +1,10 @@
 /**
  * "When was this byte last written, and by what": the nearest write covering one address before
  * or after a time, among detail events (store/fill/copy/init) and host writes of import calls.
- * Chunks whose page summary does not include the address are never decoded.
+ * Chunks whose page summary does not include the address are never read; the others are
+ * scanned in place, and only the write found is decoded.
  */
-import type { DetailEvent } from '../../instrument/index.js';
+import { DetailScanner, type DetailEvent, type ScanPosition } from '../../instrument/index.js';
 import { mayWrite, SUMMARY_PAGE_BITS, writtenRange } from './chunkStore.js';
 import type { TimelineIndex } from './timelineIndex.js';
 import type { WriteRecord } from './types.js';
@@ -15,15 +16,13 @@ export type ByteAt = (address: number, time: bigint) => number;
 export function lastWrite(index: TimelineIndex, address: number, t: bigint, byteAt: ByteAt): WriteRecord | null {
   let event: DetailEvent | null = null;
   const { chunks } = index;
+  const until = Number(t);
   for (let i = chunks.lastStartingAtOrBefore(t); i >= 0 && event === null; i--) {
     if (!mayWrite(chunks.chunks[i], address)) continue;
-    const events = chunks.events(i);
-    for (let j = events.length - 1; j >= 0; j--) {
-      if (events[j].time <= t && covers(events[j], address)) {
-        event = events[j];
-        break;
-      }
-    }
+    const s = new DetailScanner(chunks.raw(i));
+    let found: ScanPosition | null = null;
+    while (s.next() && s.time <= until) if (coversScanned(s, address)) found = s.position();
+    if (found !== null) event = decodeAt(chunks.raw(i), found);
   }
   const list = index.callsByPage.get(address >>> SUMMARY_PAGE_BITS) ?? [];
   let call: number | null = null;
@@ -42,14 +41,31 @@ export function lastWrite(index: TimelineIndex, address: number, t: bigint, byte
 export function nextWrite(index: TimelineIndex, address: number, t: bigint, byteAt: ByteAt): WriteRecord | null {
   let event: DetailEvent | null = null;
   const { chunks } = index;
+  const after = Number(t);
   for (let i = chunks.firstEndingAtOrAfter(t + 1n); i < chunks.chunks.length && event === null; i++) {
     if (!mayWrite(chunks.chunks[i], address)) continue;
-    event = chunks.events(i).find((e) => e.time > t && covers(e, address)) ?? null;
+    const s = new DetailScanner(chunks.raw(i));
+    while (s.next()) {
+      if (s.time > after && coversScanned(s, address)) {
+        event = s.decode();
+        break;
+      }
+    }
   }
   const list = index.callsByPage.get(address >>> SUMMARY_PAGE_BITS) ?? [];
   const call = list.find((k) => index.calls[k].time > t && hostCovers(index, k, address)) ?? null;
   if (call !== null && (event === null || index.calls[call].time < event.time)) return hostRecord(index, call, address);
   return event === null ? null : eventRecord(event, address, byteAt);
+}
+
+function coversScanned(s: DetailScanner, address: number): boolean {
+  return s.writeRange() && address >= s.writeAddress && address < s.writeAddress + s.writeSize;
+}
+
+function decodeAt(bytes: Uint8Array, position: ScanPosition): DetailEvent {
+  const s = new DetailScanner(bytes, position);
+  s.next();
+  return s.decode();
 }
 
 function covers(e: DetailEvent, address: number): boolean {

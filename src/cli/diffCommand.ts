@@ -9,9 +9,15 @@ export function registerDiff(program: Command, setExit: (code: number) => void):
     .description('compare two executions: the first place they behave differently, with context (exit 0 equal, 1 different)')
     .argument('<a>', 'the first trace (A, e.g. the known-good run)')
     .argument('<b>', 'the second trace (B)')
-    .option('--level <n>', 'what to compare: 1 observable behaviour (WASI calls, output, end)', parseLevel, 1)
-    .option('--context <n>', 'calls of each side shown before the divergence', parseCount, 3)
-    .option('--strict', 'count volatile values (clock readings, random bytes, file times, inodes) as differences')
+    .option(
+      '--level <n>',
+      'what to compare: 1 observable behaviour (WASI calls, output, end); 2 also the call tree by function name; ' +
+        '3 every event and stored value (same module only). Levels 2-3 need detail events (--detail full or `wtrace index`)',
+      parseLevel,
+      1,
+    )
+    .option('--context <n>', 'calls (levels 2-3: events) of each side shown before the divergence', parseCount, 3)
+    .option('--strict', 'count volatile values (clock readings, random bytes, file times, inodes) as differences (level 3 always does)')
     .option('--json', 'print the result as JSON instead of text')
     .action(async (a: string, b: string, flags: { level: number; context: number; strict?: boolean; json?: boolean }) => {
       const { diffTraces } = await import('../../replay/diff.js');

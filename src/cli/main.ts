@@ -13,6 +13,7 @@ import { registerInstrument } from './instrumentCommand.js';
 import { registerQuery } from './queryCommand.js';
 import { registerRecord } from './recordCommand.js';
 import { registerReplay } from './replayCommand.js';
+import { registerRerun } from './rerunCommand.js';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerQuery(program, setExit);
   registerDiff(program, setExit);
   registerIndex(program, setExit);
+  registerRerun(program, setExit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

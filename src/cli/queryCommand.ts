@@ -14,7 +14,8 @@ export function registerQuery(program: Command, setExit: (code: number) => void)
     .action(async (file: string, sql: string, flags: { json?: boolean; csv?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
       const { queryTrace } = await import('../trace/query.js');
-      const result = queryTrace(file, sql);
+      const { detailViews } = await import('../../replay/queryDetail.js');
+      const result = queryTrace(file, sql, { detail: detailViews });
       process.stdout.write(flags.json ? formatJson(result) : flags.csv ? formatCsv(result) : formatTable(result));
       setExit(0);
     });

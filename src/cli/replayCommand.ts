@@ -2,7 +2,8 @@
  * `wtrace replay [TRACE]`: move through a recorded execution. The terminal UI by default;
  * `--gdb [HOST:]PORT` serves it to LLDB; `--debugger SCRIPT` runs a debug script against it;
  * `--verify` only checks that it reproduces. Without TRACE, the newest `.wtrace` file in the
- * current directory.
+ * current directory. The root option `--lldb-launch=PORT` (registered here, valid only before
+ * `replay`) is the form LLDB's launch mode runs: see gdbServe.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +20,11 @@ interface ReplayFlags {
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
   program
+    .option('--lldb-launch <port>', 'how LLDB\'s wasm platform starts a replay (`process launch`): `wtrace --lldb-launch=PORT replay APP.wasm [TRACE]`; see docs/gdbstub.md')
+    .hook('preSubcommand', (root, sub) => {
+      if (root.opts().lldbLaunch !== undefined && sub.name() !== 'replay') throw new UsageError(`--lldb-launch goes with \`replay\`, not \`${sub.name()}\``);
+    });
+  program
     .command('replay')
     .description('move through a recorded execution, forward and backward: terminal UI, LLDB (--gdb), a debug script (--debugger), or --verify')
     .argument('[trace]', 'the trace file (default: the newest .wtrace in the current directory)')
@@ -30,6 +36,11 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .action(async (file: string | undefined, args: string[], flags: ReplayFlags) => {
       const modes = [flags.verify, flags.gdb, flags.debugger].filter((m) => m !== undefined);
       if (modes.length > 1) throw new UsageError('choose one of --verify, --gdb and --debugger');
+      const launchPort = program.opts().lldbLaunch as string | undefined;
+      if (launchPort !== undefined) {
+        if (modes.length > 0 || flags.sourceRoot !== undefined) throw new UsageError('--lldb-launch serves the replay to LLDB: no --verify, --gdb, --debugger or --source-root with it');
+        return launchForLldb(launchPort, file, args);
+      }
       const trace = file ?? newestTrace(process.cwd());
       if (flags.verify) {
         const { verify } = await import('../../replay/index.js');
@@ -58,6 +69,21 @@ export function registerReplay(program: Command, setExit: (code: number) => void
         debuggee.close();
       }
     });
+}
+
+/** LLDB's launch mode: the module and trace from LLDB's arguments, checked, served once. */
+async function launchForLldb(port: string, module: string | undefined, args: string[]): Promise<void> {
+  const gdb = await import('./gdbServe.js');
+  const request = gdb.parseLaunchArgs(port, module, args, () => newestTrace(process.cwd()));
+  const moduleBytes = gdb.readLaunchModule(request);
+  const { openReplay } = await import('../../replay/index.js');
+  const debuggee = await openReplay(request.trace, indexProgress(request.trace));
+  try {
+    gdb.checkLaunchModule(debuggee, request, moduleBytes);
+    await gdb.serveForLldbLaunch(debuggee, request);
+  } finally {
+    debuggee.close();
+  }
 }
 
 /** The newest `*.wtrace` in `dir`, or a usage error saying there is none. */

@@ -21,6 +21,12 @@ export interface ConnectionOptions {
   readonly log?: (line: string) => void;
   /** Also log each request and reply (long ones shortened). */
   readonly logPackets?: boolean;
+  /**
+   * The module's name in the library list. Default `wtrace:NAME`, which is no file's name, so
+   * LLDB reads the recorded image from the stub. A path to a file with the same bytes lets LLDB
+   * load that file instead (launch mode, where LLDB's target is that file).
+   */
+  readonly libraryName?: string;
 }
 
 /** Serves one client until it leaves, kills or detaches. The debuggee is left where it is. */
@@ -35,7 +41,7 @@ export class GdbConnection {
   constructor(private readonly transport: Transport, debuggee: Debuggee, private readonly options: ConnectionOptions = {}) {
     const maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.codec = new WireCodec({ maxPacketSize });
-    this.session = new GdbSession(debuggee, { maxPacketSize });
+    this.session = new GdbSession(debuggee, { maxPacketSize, libraryName: options.libraryName });
     let resolveClosed!: () => void;
     this.closed = new Promise((resolve) => { resolveClosed = resolve; });
     transport.start({

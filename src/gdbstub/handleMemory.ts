@@ -29,13 +29,10 @@ export function readMemory(s: SessionState, address: bigint, length: number, bin
 function readRegion(s: SessionState, address: bigint, length: number): Uint8Array | null {
   const a = decodeWasmAddress(address);
   const { debuggee } = s;
-  if (a.space === 'memory' && a.moduleId === 0) {
-    const size = debuggee.memorySize();
-    return a.offset < size ? debuggee.readMemory(a.offset, Math.min(length, size - a.offset)) : null;
-  }
+  if (a.space === 'memory' && a.moduleId === 0) return s.memory.read(a.offset, length);
   if (a.space === 'object' && a.moduleId === debuggee.module.id) {
     const image = debuggee.module.bytecode;
-    return a.offset < image.length ? image.slice(a.offset, a.offset + length) : null;
+    return a.offset < image.length ? image.subarray(a.offset, a.offset + length) : null;
   }
   return null;
 }
@@ -43,7 +40,7 @@ function readRegion(s: SessionState, address: bigint, length: number): Uint8Arra
 /** The readable ranges now: linear memory (read-write) and the module image (read-execute). */
 function regions(s: SessionState): Array<MemoryRange & { permissions: string }> {
   const out: Array<MemoryRange & { permissions: string }> = [];
-  const memory = s.debuggee.memorySize();
+  const memory = s.memory.memorySize();
   if (memory > 0) out.push({ type: 'ram', start: 0n, length: BigInt(memory), permissions: 'rw' });
   const image = s.debuggee.module.bytecode.length;
   out.push({ type: 'rom', start: moduleBase(s.debuggee.module.id), length: BigInt(image), permissions: 'rx' });
@@ -74,7 +71,7 @@ function regionPairs(start: bigint, size: bigint, permissions: string | null): R
 export function xferRead(s: SessionState, object: string, offset: number, length: number): Reply {
   if (object === 'libraries') {
     const { module } = s.debuggee;
-    return xferChunk(libraryListXml([{ name: libraryName(module.name), base: moduleBase(module.id) }]), offset, length);
+    return xferChunk(libraryListXml([{ name: s.libraryName ?? libraryName(module.name), base: moduleBase(module.id) }]), offset, length);
   }
   if (object === 'memory-map') return xferChunk(memoryMapXml(regions(s)), offset, length);
   return { kind: 'empty' };

@@ -11,7 +11,7 @@ import { decodeWasmAddress } from './wasmAddress.js';
 
 /**
  * One instruction or a continue in `direction`. A resume address other than the current pc is
- * refused (a replay cannot jump). With a Ctrl-C already pending the debuggee does not move and
+ * refused (a replay cannot jump). A watchpoint hit found backward stops before the write. With a Ctrl-C already pending the debuggee does not move and
  * the reply is a SIGINT stop where it is.
  */
 export function resume(s: SessionState, direction: Direction, action: 'continue' | 'step', address: bigint | null): Reply {
@@ -25,7 +25,20 @@ export function resume(s: SessionState, direction: Direction, action: 'continue'
     return { kind: 'stop', stop: s.lastStop };
   }
   const event = action === 'step' ? s.debuggee.stepInstruction(direction) : s.debuggee.continue(direction);
+  if (direction === 'backward' && event.kind === 'watchpoint') beforeTheWrite(s);
   return { kind: 'stop', stop: s.stopAfter(event) };
+}
+
+/**
+ * Running backward, a watchpoint hit is reported before the writing instruction, with the value
+ * the write replaced (rr and GDB do the same). The engine stops after the write in both
+ * directions; there LLDB would read the value it already knows, take the hit for a write that
+ * changed nothing (its watchpoints are "modify" watchpoints) and silently run on to an older
+ * write. One instruction back is the state just before the write: LLDB sees old -> new as
+ * newer -> older, and `continue -F` from there stops after the same write again.
+ */
+function beforeTheWrite(s: SessionState): void {
+  s.debuggee.stepInstruction('backward');
 }
 
 /**

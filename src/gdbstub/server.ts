@@ -19,6 +19,8 @@ export interface ServeOptions extends ConnectionOptions {
   readonly host?: string;
   /** Port; 0 (default) picks a free one, reported in `address`. */
   readonly port?: number;
+  /** Called each time a served client's connection has ended (its stop points removed). */
+  readonly onClientLeft?: () => void;
 }
 
 /** A listening gdbstub. */
@@ -49,6 +51,7 @@ export function serveGdb(debuggee: Debuggee, options: ServeOptions = {}): Promis
     socket.resume();
     void connection.closed.then(() => {
       log(`client ${socket.remoteAddress}:${socket.remotePort} left`);
+      options.onClientLeft?.();
       serveNext();
     });
   };

@@ -23,8 +23,8 @@ export interface Answer {
 export class GdbSession {
   readonly state: SessionState;
 
-  constructor(debuggee: Debuggee, options: { readonly maxPacketSize: number }) {
-    this.state = new SessionState(debuggee, options.maxPacketSize);
+  constructor(debuggee: Debuggee, options: { readonly maxPacketSize: number; readonly libraryName?: string }) {
+    this.state = new SessionState(debuggee, options.maxPacketSize, options.libraryName);
   }
 
   /** The answer to `request`. Never throws: engine and handler errors become `E05` replies. */

@@ -4,6 +4,7 @@
  * leaves, so the next client starts clean). Handlers read and update it; it sends nothing.
  */
 import type { Debuggee, FrameView, StopEvent } from '../../replay/engine/types.js';
+import { MemoryCache } from './memoryCache.js';
 import type { StopReply } from './replies.js';
 import type { ReplyStyle } from './replyEncoder.js';
 import { stopReplyFor } from './stopReplies.js';
@@ -21,13 +22,19 @@ export class SessionState implements ReplyStyle {
   readonly breakpoints = new Map<bigint, number>();
   /** Write watchpoints this client inserted: `address,size` -> engine watchpoint id. */
   readonly watchpoints = new Map<string, number>();
+  /** Linear memory at the current position, read once per stop. */
+  readonly memory: MemoryCache;
   private cachedFrames: { readonly now: bigint; readonly frames: readonly FrameView[] } | null = null;
 
   constructor(
     readonly debuggee: Debuggee,
     /** The largest packet payload the connection accepts (advertised as `PacketSize`). */
     readonly maxPacketSize: number,
-  ) {}
+    /** The module's name in the library list; null: `wtrace:NAME` (see handleMemory.ts). */
+    readonly libraryName: string | null = null,
+  ) {
+    this.memory = new MemoryCache(debuggee);
+  }
 
   /** The debuggee's frames now, innermost first; computed once per position. */
   frames(): readonly FrameView[] {

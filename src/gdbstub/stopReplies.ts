@@ -13,7 +13,8 @@
  * | history-boundary end     | `T00thread:1;00:<pc>;replaylog:end;`        | history boundary      |
  * | interrupted              | `T02thread:1;00:<pc>;`                      | signal SIGINT         |
  *
- * `<pc>` is always the current innermost pc (for a watchpoint, the instruction after the store).
+ * `<pc>` is always the current innermost pc (for a watchpoint, the instruction after the store;
+ * running backward, the store itself: see handleMotion.ts).
  */
 import type { StopEvent } from '../../replay/engine/types.js';
 import { Signal, type StopReply } from './replies.js';

@@ -10,4 +10,5 @@ export { discardReplacement, replacementPath, replaceTrace } from './traceReplac
 export { fileKind, type FileKind } from './fileKind.js';
 export { WTRACE_VERSION } from './version.js';
 export { traceInfo, type TraceInfo } from './traceInfo.js';
-export { queryTrace, QueryError, type QueryResult, type QueryValue } from './query.js';
+export { queryTrace, QueryError, type QueryOptions, type QueryResult, type QueryValue } from './query.js';
+export type { DetailRowSink, DetailViewFiller } from './queryViews.js';

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { ExitCode, WtraceError } from '../errors.js';
 import { TraceFormatError } from './errors.js';
 import { TraceReader } from './traceReader.js';
-import { createViewTables, fillViews, VIEWS } from './queryViews.js';
+import { SourceMap } from '../source/index.js';
+import { createViewTables, fillViews, VIEWS, type DetailViewFiller } from './queryViews.js';
 
 /** The SQL cannot be run on this trace: syntax or name error, a write, several statements, a detail view. */
 export class QueryError extends WtraceError {
@@ -28,13 +29,21 @@ export interface QueryResult {
   readonly rows: readonly (readonly QueryValue[])[];
 }
 
+export interface QueryOptions {
+  /**
+   * Fills the detail views `calls` and `writes` (replay/queryDetail.ts `detailViews`; the library
+   * entry's `queryTrace` passes it). Without it a statement reading them is a `needs-detail` error.
+   */
+  readonly detail?: DetailViewFiller;
+}
+
 /**
  * Runs `sql` on the trace `file`. Throws `QueryError` for SQL that cannot run here (naming the
  * file), and the trace reader's errors for a file that is not a readable trace. A detail view
- * (`calls`, `writes`, `lines`) on a trace without detail events is a `needs-detail` error, not
- * an SQL error.
+ * (`calls`, `writes`) on a trace without detail events is a `needs-detail` error (naming
+ * `wtrace index`), not an SQL error.
  */
-export function queryTrace(file: string, sql: string): QueryResult {
+export function queryTrace(file: string, sql: string, options: QueryOptions = {}): QueryResult {
   const reader = TraceReader.open(file);
   // A second connection of our own: TraceReader's is private, and TEMP tables belong to one connection.
   let db: Database.Database;
@@ -46,12 +55,14 @@ export function queryTrace(file: string, sql: string): QueryResult {
   }
   try {
     createViewTables(db);
+    addSourceFunctions(db, reader);
     const hasDetail = reader.detailSummary().chunks > 0;
     prepareChecked(db, file, sql, hasDetail);
     const read = viewsRead(db, sql);
     const detail = VIEWS.filter((v) => v.source === 'detail' && read.has(v.name)).map((v) => v.name);
-    if (detail.length > 0) throw detailError(file, detail[0], hasDetail);
-    db.transaction(() => fillViews(db, reader, read))();
+    if (detail.length > 0 && !hasDetail) throw detailError(file, detail[0], false);
+    if (detail.length > 0 && options.detail === undefined) throw detailError(file, detail[0], true);
+    db.transaction(() => fillViews(db, reader, read, options.detail ?? null))();
     // Re-prepared after filling: the first statement was planned over empty tables.
     const stmt = db.prepare(sql).safeIntegers(true).raw(true);
     const columns = stmt.columns().map((c) => c.name);
@@ -124,12 +135,27 @@ function namedDetailView(sql: string): string | undefined {
 
 function detailError(file: string, view: string, hasDetail: boolean): QueryError {
   return hasDetail
-    ? new QueryError('needs-detail', `query on ${file}: the ${view} view is not available yet (reading detail events into SQL comes with issue #7)`)
+    ? new QueryError('needs-detail', `query on ${file}: the ${view} view is filled by the replay layer; call queryTrace from the library entry (\`wtrace\`) or use \`wtrace query\``)
     : new QueryError(
         'needs-detail',
-        `query on ${file}: the ${view} view needs a detail recording, and this trace holds the input log only; ` +
-          `record it again with \`wtrace record --detail full\` (coming with issue #3)`,
+        `query on ${file}: the ${view} view needs the detail index, and this trace holds the input log only; ` +
+          `build it with \`wtrace index ${file}\` (re-executes the run and adds detail events to the trace), then query again`,
       );
+}
+
+/**
+ * SQL functions over pcs: \`source_file(pc)\` and \`source_line(pc)\` (the DWARF line row covering
+ * the pc, NULL without one). The line tables are read on first use only.
+ */
+function addSourceFunctions(db: Database.Database, reader: TraceReader): void {
+  let map: SourceMap | null | undefined;
+  const at = (pc: unknown) => {
+    if (typeof pc !== 'number' && typeof pc !== 'bigint') return null;
+    map ??= SourceMap.fromModule(reader.moduleBytes());
+    return map?.locationAt(Number(pc)) ?? null;
+  };
+  db.function('source_file', { deterministic: true }, (pc) => at(pc)?.file ?? null);
+  db.function('source_line', { deterministic: true }, (pc) => at(pc)?.line ?? null);
 }
 
 function runGuarded<T>(file: string, fn: () => T): T {

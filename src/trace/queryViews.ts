@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { ByteReader } from '../wasm/byteReader.js';
 import { readModuleInfo } from '../wasm/moduleInfo.js';
+import { SourceMap, type LineRow } from '../source/index.js';
 import type { ImportCall } from './inputLog.js';
 import type { TraceReader } from './traceReader.js';
 
@@ -43,15 +44,25 @@ export const VIEWS: readonly ViewDef[] = [
     source: 'module',
     columns: 'function_index INTEGER NOT NULL, name TEXT, imported INTEGER NOT NULL, module TEXT, field TEXT',
   },
-  // TODO(#7): fill these from the detail events once a trace can hold them (issue #3).
+  {
+    name: 'lines',
+    source: 'module',
+    columns: 'pc INTEGER NOT NULL, end_pc INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, "column" INTEGER NOT NULL, is_stmt INTEGER NOT NULL',
+  },
   {
     name: 'calls',
     source: 'detail',
     columns:
-      'function_index INTEGER, name TEXT, caller_index INTEGER, depth INTEGER, enter_time INTEGER, exit_time INTEGER, args TEXT, results TEXT',
+      'call_id INTEGER NOT NULL, function_index INTEGER NOT NULL, name TEXT, caller_id INTEGER, caller_index INTEGER, depth INTEGER NOT NULL, ' +
+      'enter_time INTEGER NOT NULL, exit_time INTEGER, enter_pc INTEGER NOT NULL, exit_pc INTEGER, args TEXT NOT NULL, results TEXT',
   },
-  { name: 'writes', source: 'detail', columns: 'time INTEGER, pc INTEGER, address INTEGER, size INTEGER, old_value BLOB, new_value BLOB' },
-  { name: 'lines', source: 'detail', columns: 'pc INTEGER, file TEXT, line INTEGER, "column" INTEGER' },
+  {
+    name: 'writes',
+    source: 'detail',
+    columns:
+      'time INTEGER NOT NULL, pc INTEGER NOT NULL, function_index INTEGER, kind TEXT NOT NULL, address INTEGER NOT NULL, size INTEGER NOT NULL, ' +
+      'old_value BLOB NOT NULL, new_value BLOB',
+  },
 ];
 
 /** Creates every view as an empty TEMP table (cheap; filled later only when the SQL reads it). */
@@ -59,9 +70,31 @@ export function createViewTables(db: Database.Database): void {
   for (const v of VIEWS) db.exec(`CREATE TEMP TABLE ${v.name} (${v.columns})`);
 }
 
-/** Fills the named views (input-log and module views only), decoding the input log at most once. */
-export function fillViews(db: Database.Database, reader: TraceReader, names: ReadonlySet<string>): void {
+/** Receives the rows of the detail views, each an array in its view's column order. */
+export interface DetailRowSink {
+  insert(view: 'calls' | 'writes', row: readonly unknown[]): void;
+}
+
+/**
+ * Fills `calls` and `writes` from a trace's detail events. src/trace cannot decode them (the
+ * decoder is in instrument/), so `queryTrace` is given one: replay/queryDetail.ts.
+ */
+export interface DetailViewFiller {
+  fill(reader: TraceReader, names: ReadonlySet<string>, sink: DetailRowSink): void;
+}
+
+/**
+ * Fills the named views, decoding the input log at most once and the detail events (through
+ * `detail`) at most once.
+ */
+export function fillViews(db: Database.Database, reader: TraceReader, names: ReadonlySet<string>, detail: DetailViewFiller | null = null): void {
   if (names.has('functions')) fillFunctions(db, reader);
+  if (names.has('lines')) fillLines(db, reader);
+  if (detail !== null && (names.has('calls') || names.has('writes'))) {
+    const calls = db.prepare('INSERT INTO temp.calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const writes = db.prepare('INSERT INTO temp.writes VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    detail.fill(reader, names, { insert: (view, row) => (view === 'calls' ? calls : writes).run(...row) });
+  }
   const fromLog = ['imports', 'output', 'memory_writes_by_host'].filter((n) => names.has(n));
   if (fromLog.length > 0) fillFromInputLog(db, reader, new Set(fromLog));
 }
@@ -93,6 +126,22 @@ function fillFromInputLog(db: Database.Database, reader: TraceReader, names: Rea
 /** i64 arguments as decimal strings (JSON numbers lose precision past 2^53); non-finite floats as strings. */
 function argsJson(args: readonly (number | bigint)[]): string {
   return JSON.stringify(args.map((a) => (typeof a === 'bigint' || !Number.isFinite(a) ? String(a) : a)));
+}
+
+/**
+ * Every row of the module's DWARF line tables with the pc range it covers, up to the next row:
+ * end-of-sequence rows only end a range, and of several rows at one pc the last one counts (as
+ * SourceMap.locationAt decides).
+ */
+function fillLines(db: Database.Database, reader: TraceReader): void {
+  const map = SourceMap.fromModule(reader.moduleBytes());
+  if (map === null) return;
+  const insert = db.prepare('INSERT INTO temp.lines VALUES (?, ?, ?, ?, ?, ?)');
+  let prev: LineRow | null = null;
+  for (const row of map.rows()) {
+    if (prev !== null && !prev.endSequence && row.pc > prev.pc) insert.run(prev.pc, row.pc, prev.file, prev.line, prev.column, prev.isStmt ? 1 : 0);
+    prev = row;
+  }
 }
 
 function fillFunctions(db: Database.Database, reader: TraceReader): void {

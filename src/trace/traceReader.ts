@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
 import { CodecError } from './byteBuffer.js';
+import { decompressDetail } from './detailCodec.js';
 import { TraceFormatError, TraceVersionError } from './errors.js';
 import { fileKind } from './fileKind.js';
 import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.js';
@@ -31,6 +32,8 @@ export interface DetailSummary {
 
 /** One chunk of detail events, decompressed (instrument/detailEvents.ts encoding). */
 export interface DetailChunk {
+  /** The chunk's `chunk_index` in the file (for `detailChunk`). */
+  readonly index: number;
   readonly firstTime: bigint;
   readonly endTime: bigint;
   readonly eventCount: number;
@@ -287,20 +290,27 @@ export class TraceReader {
           )
           .all(fromTime) as { chunk_index: number }[],
     );
-    const get = this.db.prepare('SELECT first_time, end_time, event_count, codec, data FROM detail_chunks WHERE chunk_index = ?').safeIntegers(true);
-    for (const { chunk_index } of rows) {
-      yield this.guard(() => {
-        const r = get.get(chunk_index) as { first_time: bigint; end_time: bigint; event_count: bigint; codec: string; data: Buffer };
-        const raw = r.codec === 'zstd' ? zlib.zstdDecompressSync(r.data) : r.data;
-        return {
-          firstTime: r.first_time,
-          endTime: r.end_time,
-          eventCount: Number(r.event_count),
-          events: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
-        };
-      });
-    }
+    for (const { chunk_index } of rows) yield this.detailChunk(chunk_index);
   }
+
+  /** The stored detail chunk with `chunk_index` `index`, decompressed (throws `TraceFormatError` if there is none). */
+  detailChunk(index: number): DetailChunk {
+    return this.guard(() => {
+      this.chunkQuery ??= this.db.prepare('SELECT first_time, end_time, event_count, codec, data FROM detail_chunks WHERE chunk_index = ?').safeIntegers(true);
+      const r = this.chunkQuery.get(index) as { first_time: bigint; end_time: bigint; event_count: bigint; codec: string; data: Buffer } | undefined;
+      if (r === undefined) throw new TraceFormatError(this.path, `has no detail chunk ${index}`);
+      const raw = r.codec === 'zstd' ? decompressDetail(r.data) : r.data;
+      return {
+        index,
+        firstTime: r.first_time,
+        endTime: r.end_time,
+        eventCount: Number(r.event_count),
+        events: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+      };
+    });
+  }
+
+  private chunkQuery: Database.Statement | undefined;
 
   /** Keyframes in time order. */
   keyframes(): KeyframeInfo[] {

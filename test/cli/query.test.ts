@@ -161,11 +161,12 @@ describe('refusals and errors', () => {
     expect(queryTrace(many.trace, 'SELECT 1; -- a trailing comment').rows).toEqual([[1]]);
   });
 
-  it('says that calls, writes and lines need a detail recording, even when the SQL is otherwise wrong', () => {
-    for (const sql of ['SELECT * FROM calls', 'SELECT count(*) FROM writes', 'SELECT i.name FROM imports i JOIN lines l ON l.pc = i.call_index', 'SELECT nope FROM calls']) {
+  it('says that calls and writes need the detail index and how to build it, even when the SQL is otherwise wrong', () => {
+    for (const sql of ['SELECT * FROM calls', 'SELECT count(*) FROM writes', 'SELECT i.name FROM imports i JOIN writes w ON w.time = i.time', 'SELECT nope FROM calls']) {
       const e = queryError(() => queryTrace(many.trace, sql));
       expect(e.code).toBe('needs-detail');
-      expect(e.message).toMatch(/needs a detail recording.*wtrace record --detail full/);
+      expect(e.exitCode).toBe(2);
+      expect(e.message).toContain(`needs the detail index, and this trace holds the input log only; build it with \`wtrace index ${many.trace}\``);
     }
     // A column alias or a string that happens to say "calls" is not the view.
     expect(queryTrace(many.trace, "SELECT count(*) AS calls, 'writes' FROM imports").columns).toEqual(['calls', "'writes'"]);

@@ -4,59 +4,32 @@
  * Assertions are on what LLDB prints: stop reasons, frames, source lines and variable values
  * known from the C source. Skipped only where lldb-22 is absent and CI is unset.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, root, skipWithout, tempDir, waitFor, wtrace } from '../helpers/run.js';
+import { fixture, skipWithout, tempDir, wtrace } from '../helpers/run.js';
+import { runLldb, startReplayServer, wasmConnect, type ReplayServer } from './lldbSession.js';
 
-let trace: string;
-let server: ChildProcess;
-let port = 0;
-let serverErr = '';
+let server: ReplayServer;
 
 beforeAll(async () => {
   if (skipWithout('lldb-22')) return;
-  trace = path.join(tempDir(), 'debug_target.wtrace');
+  const trace = path.join(tempDir(), 'debug_target.wtrace');
   const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
   expect(r.status, r.stderr).toBe(0);
-  server = spawn(process.execPath, [path.join(root, 'bin/wtrace.js'), 'replay', '--gdb', '127.0.0.1:0', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stderr!.on('data', (d: Buffer) => (serverErr += d));
-  await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.test(serverErr), 20_000);
-  port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(serverErr)![1]);
+  server = await startReplayServer(trace);
 }, 30_000);
 
-afterAll(() => {
-  server?.kill('SIGINT');
-});
+afterAll(() => server?.stop());
 
-/** Runs lldb-22 (no --batch: a history-boundary stop would end a batch) with `commands`; its output by command. */
-async function lldb(commands: string[]): Promise<Map<string, string>> {
-  const args = ['--no-lldbinit', '-o', `process connect --plugin wasm connect://127.0.0.1:${port}`, ...commands.flatMap((c) => ['-o', c]), '-o', 'quit'];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('lldb-22', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c));
-    child.stderr!.on('data', (c: Buffer) => (out += c));
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`lldb-22 timed out:\n${out}\nserver:\n${serverErr}`));
-    }, 60_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
-  const byCommand = new Map<string, string>();
-  for (const block of output.split(/^\(lldb\) /m).slice(1)) {
-    const nl = block.indexOf('\n');
-    byCommand.set(block.slice(0, nl).trim(), block.slice(nl + 1));
-  }
-  return byCommand;
+/** lldb-22 connected with the Wasm plugin, then `commands`; output by command (first run of each). */
+async function lldb(commands: string[]): Promise<{ get(command: string): string }> {
+  const t = await runLldb('lldb-22', [wasmConnect(server.port), ...commands]);
+  return { get: (command) => t.out(command) };
 }
 
 describe.skipIf(skipWithout('lldb-22'))('lldb-22 debugs a recording through wtrace replay --gdb', () => {
   it('prints where it listens and the LLDB command', () => {
-    expect(serverErr).toMatch(/process connect --plugin wasm connect:\/\/127\.0\.0\.1:\d+/);
+    expect(server.stderr()).toMatch(/process connect --plugin wasm connect:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('breaks by file:line and by function, unwinds, shows variables, and runs backward', async () => {
@@ -72,7 +45,7 @@ describe.skipIf(skipWithout('lldb-22'))('lldb-22 debugs a recording through wtra
     ]);
     // Line 43 is first reached when factorial(2) returns 2 * factorial(1): n = 2, smaller = 1.
     expect(out.get('continue')).toMatch(/stop reason = breakpoint 1\.1[\s\S]*factorial\(n=2\) at debug_target\.c:43/);
-    const bt = out.get('bt')!;
+    const bt = out.get('bt');
     expect(bt.match(/`factorial/g)).toHaveLength(4);
     expect(bt).toMatch(/`main at debug_target\.c:68/);
     expect(out.get('frame variable')).toMatch(/\(int\) n = 2\s+\(int\) smaller = 1/);

@@ -96,7 +96,7 @@ describe('gdbstub transcripts', () => {
     ]);
   });
 
-  it('stops on a write watchpoint after the store, in both directions', async () => {
+  it('stops on a write watchpoint after the store forward, and at the store backward', async () => {
     const { transcript, debuggee } = await run(async (c) => {
       await c.request('QStartNoAckMode');
       await c.request('qWatchpointSupportInfo:');
@@ -110,7 +110,7 @@ describe('gdbstub transcripts', () => {
       await c.request('Z2,4000000000000010,4'); // code is not watchable
     });
     await expect(transcript).toMatchFileSnapshot(golden('watchpoint'));
-    expect(debuggee.calls).toEqual(['addWatchpoint 256+4', 'continue forward', 'continue forward', 'continue backward', 'removeWatchpoint 1']);
+    expect(debuggee.calls).toEqual(['addWatchpoint 256+4', 'continue forward', 'continue forward', 'continue backward', 'stepInstruction backward', 'removeWatchpoint 1']);
   });
 
   it('reads linear memory, the module image, region info and the memory map', async () => {

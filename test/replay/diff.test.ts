@@ -165,7 +165,9 @@ describe('diff, level 1', () => {
     const t = record([fixture('exit_code'), '--', '0']);
     expect(() => diffHere(t, 'no-such.wtrace')).toThrow(expect.objectContaining({ exitCode: 3, message: 'no-such.wtrace: no such file' }));
     expect(() => diffHere(t, fixture('exit_code'))).toThrow(expect.objectContaining({ exitCode: 4 }));
-    expect(() => diffHere(t, t, { level: 2 })).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringMatching(/detail index \(issues #3 and #4\)/) }));
+    // Levels 2 and 3 need detail events (test/replay/diffLevels.test.ts); a level outside 1-3 is a usage error.
+    expect(() => diffHere(t, t, { level: 2 })).toThrow(expect.objectContaining({ code: 'detail-needed', exitCode: 3, message: expect.stringMatching(/wtrace index/) }));
+    expect(() => diffHere(t, t, { level: 4 })).toThrow(expect.objectContaining({ code: 'usage', message: 'diff --level must be 1, 2 or 3, not 4' }));
   });
 });
 
@@ -259,8 +261,8 @@ describe('wtrace diff', () => {
     expect(wtrace(['diff', a, 'missing.wtrace'])).toMatchObject({ status: 3, stderr: 'wtrace: missing.wtrace: no such file\n' });
     expect(wtrace(['diff', a, fixture('exit_code')]).status).toBe(4);
     const level = wtrace(['diff', '--level', '2', a, a]);
-    expect(level.status).toBe(2);
-    expect(level.stderr).toMatch(/needs the detail index \(issues #3 and #4\)/);
+    expect(level.status).toBe(3);
+    expect(level.stderr).toMatch(/recorded with --detail inputs; diff --level 2 compares detail events.*`wtrace index /);
     expect(wtrace(['diff', '--level', '7', a, a]).status).toBe(2);
   });
 });

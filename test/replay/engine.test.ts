@@ -124,6 +124,25 @@ describe('state at any time', () => {
   });
 });
 
+describe('history queries', () => {
+  it('lists every call of factorial with its argument and result, and the import calls in time order', () => {
+    const calls = replay.callsOf('factorial');
+    expect(calls.map((c) => (c.frame.args![0] as { value: number }).value)).toEqual([5, 4, 3, 2, 1]);
+    expect(calls.map((c) => (c.results![0] as { value: number }).value)).toEqual([120, 24, 6, 2, 1]);
+    // Each inner call returns before the outer one: exits in the reverse order of the entries.
+    expect(calls.every((c, k) => k === 0 || (c.exitTime! < calls[k - 1].exitTime! && c.frame.entryTime > calls[k - 1].frame.entryTime))).toBe(true);
+    expect(replay.callsOf(calls[0].frame.funcIndex)).toEqual(calls);
+    expect(() => replay.callsOf('no_such_function')).toThrow(/no function named no_such_function/);
+
+    const imports = Array.from({ length: replay.importCallCount }, (_, n) => replay.importCall(n));
+    expect(imports.map((c) => c.name)).toContain('wasi_snapshot_preview1.fd_write');
+    expect(imports.every((c, k) => k === 0 || c.time > imports[k - 1].time)).toBe(true);
+    const written = imports.flatMap((c) => c.output.map((o) => Buffer.from(o.bytes).toString())).join('');
+    expect(written).toBe('fact(5)=120 sum=140 counter=14 origin=(143,4)\n');
+    expect(() => replay.importCall(replay.importCallCount)).toThrow(/does not exist/);
+  });
+});
+
 describe('breakpoints and continue, both directions', () => {
   it('stops at every entry of factorial with n = 5..1, and backward in the reverse order', () => {
     const r = replay;

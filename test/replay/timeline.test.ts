@@ -100,6 +100,25 @@ describe.each(['many_calls', 'stdin_upper', 'trap', 'keyframes'])('Timeline memo
     );
   });
 
+  it('with a checkpoint every 7 events, agrees at any time on memory (also in a reused cursor), stacks and globals', () => {
+    const dense = Timeline.open(traces[name], { checkpointEvents: 7 });
+    expect(dense.checkpointCount).toBeGreaterThan(Math.min(20, h.events.length / 8));
+    fc.assert(
+      fc.property(timeIn(tl.end), timeIn(tl.end), (t1, t2) => {
+        const expected = forwardMemory(h, [t1, t2]);
+        expect(Buffer.from(dense.memoryAt(t1)).equals(Buffer.from(expected.get(t1)!))).toBe(true);
+        // A cursor rebuilt into another's memory copies only the pages that differ.
+        const first = dense.cursorAt(t1);
+        const second = dense.cursorAt(t2, first);
+        expect(Buffer.from(second.memory.bytes).equals(Buffer.from(expected.get(t2)!))).toBe(true);
+        expect(dense.callStackAt(t2)).toEqual(tl.callStackAt(t2));
+        expect(dense.globalsAt(t2)).toEqual(tl.globalsAt(t2));
+      }),
+      { numRuns: 25 },
+    );
+    dense.close();
+  });
+
   it('numbers import calls with their logged times', () => {
     h.calls.forEach((c, n) => expect(tl.importCallAt(n).time).toBe(c.time));
     expect(() => tl.importCallAt(h.calls.length)).toThrow(TimeOutOfRangeError);

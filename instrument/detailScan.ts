@@ -1,0 +1,148 @@
+/**
+ * Walking a detail-event stream without decoding it into objects: the replay's hot loops
+ * (rebuilding memory, finding a callee's return, indexing a trace) visit millions of events and
+ * need only a kind, a time and a few payload fields of most of them. `DetailScanner` stands on
+ * one event at a time and reads those fields straight from the bytes; `decode()` builds the
+ * full object (detailEvents.ts) for the few events a caller keeps.
+ *
+ * Times are JS numbers here: exact below 2^53 instructions (about 100 days of execution at
+ * 10^9 instructions a second). A sync past that is refused rather than rounded.
+ */
+import { DetailEventDecodeError, decodeEventAt, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from './detailEvents.js';
+
+const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
+
+/** Where a scan can resume: the offset of an event and the time its delta counts from. */
+export interface ScanPosition {
+  readonly offset: number;
+  readonly prevTime: number;
+}
+
+export class DetailScanner {
+  /** Offset of the current event (valid after `next()` returned true). */
+  at = 0;
+  /** Offset just past the current event: where the next one (or a sync) starts. */
+  end: number;
+  /** The current event's kind byte (`EventKind`). */
+  kind = -1;
+  /** The current event's original pc. */
+  pc = 0;
+  /** The current event's time. */
+  time: number;
+  /** Time the current event's delta counted from (with `at`, a `ScanPosition`). */
+  prevTime: number;
+
+  private readonly view: DataView;
+
+  /** A scanner over `bytes` that will read the event at `start.offset` first. */
+  constructor(
+    readonly bytes: Uint8Array,
+    start: ScanPosition = { offset: 0, prevTime: 0 },
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.end = start.offset;
+    this.time = start.prevTime;
+    this.prevTime = start.prevTime;
+  }
+
+  /** Moves to the next event (time syncs are consumed); false at the end of the stream. */
+  next(): boolean {
+    const bytes = this.bytes;
+    let at = this.end;
+    while (at < bytes.length && bytes[at] === EventKind.sync) {
+      if (at + SYNC_SIZE > bytes.length) throw new DetailEventDecodeError('time sync runs past the end of the stream', at);
+      const t = this.view.getBigUint64(at + 1, true);
+      if (t > BigInt(Number.MAX_SAFE_INTEGER)) throw new DetailEventDecodeError(`time ${t} is beyond what the replay counts exactly (2^53)`, at);
+      this.time = Number(t);
+      at += SYNC_SIZE;
+    }
+    if (at >= bytes.length) return false;
+    if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+    const kind = bytes[at];
+    this.at = at;
+    this.kind = kind;
+    this.pc = this.u32(at + 1);
+    this.prevTime = this.time;
+    this.time += this.u32(at + 5);
+    const p = at + HEADER_SIZE;
+    let end: number;
+    if (kind >= EventKind.store1 && kind <= EventKind.store16) end = p + 4 + 2 * STORE_WIDTHS[kind];
+    else if (kind === EventKind.grow) end = p + 12;
+    else if (kind === EventKind.fill) end = p + 9 + this.u32(p + 4);
+    else if (kind === EventKind.copy) end = p + 12 + this.u32(p + 8);
+    else if (kind === EventKind.init) end = p + 16 + this.u32(p + 12);
+    else if (kind === EventKind.globalSet) end = p + 5 + 2 * bytes[p + 4];
+    else if (kind === EventKind.enter || kind === EventKind.exit) end = p + 6 + (bytes[p + 4] | (bytes[p + 5] << 8));
+    else if (kind === EventKind.catch) end = p + 12;
+    else if (kind === EventKind.snapshot) end = p + 16 + this.u32(p + 12);
+    else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
+    if (end > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+    this.end = end;
+    return true;
+  }
+
+  /** Where this scan can resume to read the current event again. */
+  position(): ScanPosition {
+    return { offset: this.at, prevTime: this.prevTime };
+  }
+
+  /** Offset of the current event's payload (after the header). */
+  get payload(): number {
+    return this.at + HEADER_SIZE;
+  }
+
+  /** True for the store kinds. */
+  get isStore(): boolean {
+    return this.kind >= EventKind.store1 && this.kind <= EventKind.store16;
+  }
+
+  /** A store's width in bytes. */
+  get storeWidth(): number {
+    return STORE_WIDTHS[this.kind];
+  }
+
+  /** The function index of an `enter`, `exit`, `catch` or `snapshot`. */
+  get func(): number {
+    return this.u32(this.payload);
+  }
+
+  /** The frame time of a `catch` or `snapshot` (its activation's enter time). */
+  get frameTime(): number {
+    return Number(this.view.getBigUint64(this.payload + 4, true));
+  }
+
+  /** Little-endian u32 at `offset` of the stream. */
+  u32(offset: number): number {
+    const b = this.bytes;
+    return (b[offset] | (b[offset + 1] << 8) | (b[offset + 2] << 16) | (b[offset + 3] << 24)) >>> 0;
+  }
+
+  /** Set by `writeRange()`: the first address and the size of the current event's memory write. */
+  writeAddress = 0;
+  writeSize = 0;
+
+  /**
+   * For an event that writes linear memory (a store, fill, copy or init), sets `writeAddress`
+   * and `writeSize` and returns true; false for every other kind (a grow writes nothing).
+   */
+  writeRange(): boolean {
+    const p = this.at + HEADER_SIZE;
+    const kind = this.kind;
+    if (kind >= EventKind.store1 && kind <= EventKind.store16) {
+      this.writeAddress = this.u32(p);
+      this.writeSize = STORE_WIDTHS[kind];
+      return true;
+    }
+    if (kind === EventKind.fill) this.writeSize = this.u32(p + 4);
+    else if (kind === EventKind.copy) this.writeSize = this.u32(p + 8);
+    else if (kind === EventKind.init) this.writeSize = this.u32(p + 12);
+    else return false;
+    this.writeAddress = this.u32(p);
+    return true;
+  }
+
+  /** The current event as an object (allocates; for the few events a caller keeps). */
+  decode(): DetailEvent {
+    return decodeEventAt(this.bytes, this.view, this.at, BigInt(this.time)).event;
+  }
+}
