@@ -32,6 +32,7 @@ export interface ReplayParts {
 export class Replay implements Debuggee {
   private time = 0n;
   private frameCache: { time: bigint; frames: FrameView[] } | null = null;
+  private variablesCache: { time: bigint; frames: Map<number, readonly SourceVariable[]>; globals?: readonly SourceVariable[] } | null = null;
   private readonly sourceVariables: SourceVariables;
   private callTimes: bigint[] | undefined;
 
@@ -96,11 +97,21 @@ export class Replay implements Debuggee {
   }
 
   variables(frameIndex: number): readonly SourceVariable[] {
-    return this.sourceVariables.variables(this, frameIndex);
+    const cache = this.variablesAtNow();
+    let list = cache.frames.get(frameIndex);
+    if (list === undefined) cache.frames.set(frameIndex, (list = this.sourceVariables.variables(this, frameIndex)));
+    return list;
   }
 
   globalVariables(): readonly SourceVariable[] {
-    return this.sourceVariables.globalVariables(this);
+    const cache = this.variablesAtNow();
+    return (cache.globals ??= this.sourceVariables.globalVariables(this));
+  }
+
+  /** C variables already read at the current time (front ends ask for them more than once a stop; values are immutable). */
+  private variablesAtNow(): { time: bigint; frames: Map<number, readonly SourceVariable[]>; globals?: readonly SourceVariable[] } {
+    if (this.variablesCache?.time !== this.time) this.variablesCache = { time: this.time, frames: new Map() };
+    return this.variablesCache;
   }
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint {
