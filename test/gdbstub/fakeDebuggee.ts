@@ -192,6 +192,14 @@ export class FakeDebuggee implements Debuggee {
 
   lastWriteBefore(): null { return null; }
   nextWriteAfter(): null { return null; }
+  // The stub asks none of these (LLDB reads DWARF and history itself); the fake has no DWARF and no calls.
+  variables(): readonly never[] { return []; }
+  globalVariables(): readonly never[] { return []; }
+  nextBreakpointHit(): null { return null; }
+  importCallTimes(): readonly bigint[] { return []; }
+  callsOf(): readonly never[] { return []; }
+  readonly importCallCount = 0;
+  importCall(n: number): never { throw new RangeError(`import call ${n} does not exist: the fake has none`); }
   close(): void {}
 
   private move(direction: Direction, single: boolean): StopEvent {
