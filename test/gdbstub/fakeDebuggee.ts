@@ -44,7 +44,7 @@ const i32 = (value: number): Value => ({ type: 'i32', value });
 const i64 = (value: bigint): Value => ({ type: 'i64', value });
 
 function frame(depth: number, funcIndex: number, pc: number, locals: Value[], stack: Value[]): FrameView {
-  return { depth, funcIndex, name: funcIndex === 0 ? '_start' : 'add2', pc, entryTime: funcIndex === 0 ? 0n : 2n, locals, stack, source: null };
+  return { depth, funcIndex, name: funcIndex === 0 ? '_start' : 'add2', pc, entryTime: funcIndex === 0 ? 0n : 2n, locals, paramCount: funcIndex === 0 ? 0 : 1, stack, source: null };
 }
 
 /** Frames at each time 0..7: the history of `_start` calling `add2(5)`. */
