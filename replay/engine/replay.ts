@@ -14,6 +14,7 @@ import type { BreakpointSet } from './breakpoints.js';
 import type { ReplayModule } from './moduleView.js';
 import type { Motions } from './motions.js';
 import type { Positions } from './positions.js';
+import { moduleTables, type TableView } from './tables.js';
 import { SourceVariables } from './sourceVariables.js';
 import type {
   Breakpoint, BreakpointSpec, Debuggee, Direction, FrameView, OutputView, SourceVariable, StepUnit, StopEvent, Watchpoint,
@@ -35,6 +36,7 @@ export class Replay implements Debuggee {
   private variablesCache: { time: bigint; frames: Map<number, readonly SourceVariable[]>; globals?: readonly SourceVariable[] } | null = null;
   private readonly sourceVariables: SourceVariables;
   private callTimes: bigint[] | undefined;
+  private tableViews: TableView[] | undefined;
 
   constructor(private readonly parts: ReplayParts) {
     this.sourceVariables = new SourceVariables(parts.module.bytecode);
@@ -186,6 +188,10 @@ export class Replay implements Debuggee {
 
   nextWriteAfter(address: number): WriteRecord | null {
     return this.parts.timeline.nextWriteAfter(address, this.time);
+  }
+
+  tables(): readonly TableView[] {
+    return (this.tableViews ??= moduleTables(this.parts.activations.code, this.parts.module));
   }
 
   callsOf(func: number | string): readonly CallRecord[] {

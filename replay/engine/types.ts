@@ -162,6 +162,12 @@ export interface Debuggee {
   /** Frames at `now`, innermost first (empty before the entry function runs / after it returned). */
   frames(): readonly FrameView[];
   /** Linear memory 0 at `now`. */
+  /**
+   * The module's tables as instantiation filled them (function indices per funcref element).
+   * Table writes are not recorded: a view is exact at every time when the module has no table
+   * write instructions and defines the table itself (`exact`; else `note` says why not).
+   */
+  tables(): readonly import('./tables.js').TableView[];
   memorySize(): number;
   /** `length` bytes from `address` at `now`; throws `RangeError` past the memory's size. */
   readMemory(address: number, length: number): Uint8Array;

@@ -198,6 +198,7 @@ export class FakeDebuggee implements Debuggee {
   nextBreakpointHit(): null { return null; }
   importCallTimes(): readonly bigint[] { return []; }
   callsOf(): readonly never[] { return []; }
+  tables(): readonly never[] { return []; }
   readonly importCallCount = 0;
   importCall(n: number): never { throw new RangeError(`import call ${n} does not exist: the fake has none`); }
   close(): void {}
