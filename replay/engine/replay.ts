@@ -30,10 +30,17 @@ export interface ReplayParts {
   readonly motions: Motions;
 }
 
+/** C variables read at one time: by frame, and globals by unit (null: every unit). */
+interface VariablesAtTime {
+  readonly time: bigint;
+  readonly frames: Map<number, readonly SourceVariable[]>;
+  readonly globals: Map<string | null, readonly SourceVariable[]>;
+}
+
 export class Replay implements Debuggee {
   private time = 0n;
   private frameCache: { time: bigint; frames: FrameView[] } | null = null;
-  private variablesCache: { time: bigint; frames: Map<number, readonly SourceVariable[]>; globals?: readonly SourceVariable[] } | null = null;
+  private variablesCache: VariablesAtTime | null = null;
   private readonly sourceVariables: SourceVariables;
   private callTimes: bigint[] | undefined;
   private tableViews: TableView[] | undefined;
@@ -105,14 +112,16 @@ export class Replay implements Debuggee {
     return list;
   }
 
-  globalVariables(): readonly SourceVariable[] {
+  globalVariables(unit?: string): readonly SourceVariable[] {
     const cache = this.variablesAtNow();
-    return (cache.globals ??= this.sourceVariables.globalVariables(this));
+    let list = cache.globals.get(unit ?? null);
+    if (list === undefined) cache.globals.set(unit ?? null, (list = this.sourceVariables.globalVariables(this, unit)));
+    return list;
   }
 
   /** C variables already read at the current time (front ends ask for them more than once a stop; values are immutable). */
-  private variablesAtNow(): { time: bigint; frames: Map<number, readonly SourceVariable[]>; globals?: readonly SourceVariable[] } {
-    if (this.variablesCache?.time !== this.time) this.variablesCache = { time: this.time, frames: new Map() };
+  private variablesAtNow(): VariablesAtTime {
+    if (this.variablesCache?.time !== this.time) this.variablesCache = { time: this.time, frames: new Map(), globals: new Map() };
     return this.variablesCache;
   }
 

@@ -49,12 +49,14 @@ export class SourceVariables {
   }
 
   /** See `Debuggee.globalVariables`. */
-  globalVariables(d: StopState): SourceVariable[] {
+  globalVariables(d: StopState, unit?: string): SourceVariable[] {
     const dwarf = this.declarations;
     if (!dwarf) return [];
+    const wanted = dwarf.globals().filter((v) => unit === undefined || sameSourceFile(v.unitName, unit));
+    if (wanted.length === 0) return [];
     const memory = this.memoryReader(d);
     const ctx = new FrameContext(null, this.globalsOf(d), memory, null);
-    return dwarf.globals().map((v) => this.value(v, contextFor(ctx, v.unit.addressAtIndex.bind(v.unit)), 0, memory));
+    return wanted.map((v) => this.value(v, contextFor(ctx, v.unit.addressAtIndex.bind(v.unit)), 0, memory));
   }
 
   private value(v: VariableDecl, ctx: ExprContext, address: number, memory: MemoryReader): SourceVariable {
@@ -132,4 +134,11 @@ function contextFor(f: FrameContext, addressAtIndex: (i: number) => number): Exp
     addressAtIndex,
     frameBase: () => f.base,
   };
+}
+
+/** True when two source paths name the same file: a leading `./` ignored, either a path suffix of the other. */
+export function sameSourceFile(a: string, b: string): boolean {
+  const x = a.replace(/^(\.\/)+/, '');
+  const y = b.replace(/^(\.\/)+/, '');
+  return x === y || x.endsWith('/' + y) || y.endsWith('/' + x);
 }

@@ -181,8 +181,13 @@ export interface Debuggee {
    * DWARF; a value that cannot be read is marked unavailable, with the reason in its text.
    */
   variables(frameIndex: number): readonly SourceVariable[];
-  /** Every compile unit's C globals (and file statics) with values at `now`; empty without DWARF. */
-  globalVariables(): readonly SourceVariable[];
+  /**
+   * Every compile unit's C globals (and file statics) with values at `now`; empty without DWARF.
+   * With `unit`, only those of the compile units whose name is that source file (paths compared
+   * as `sameSourceFile` does: a leading `./` ignored, either may be a suffix of the other), so a
+   * front end showing one file's globals does not format the whole program's at every stop.
+   */
+  globalVariables(unit?: string): readonly SourceVariable[];
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint;
   removeBreakpoint(id: number): boolean;

@@ -88,6 +88,18 @@ describe('debug_target: recursion, globals, both directions', () => {
     expect(globals().counter.kind).toBe('global');
   });
 
+  it('gives one source file\'s globals when asked for that unit, the same values as among all', () => {
+    r.seek(r.end);
+    const all = r.globalVariables();
+    const mine = all.filter((g) => g.unit.endsWith('debug_target.c'));
+    expect(mine.length).toBeGreaterThan(2);
+    expect(all.length).toBeGreaterThan(mine.length);
+    const frameFile = r.frames().find((f) => f.source?.file.endsWith('debug_target.c'))?.source?.file ?? './test/fixtures/c/debug_target.c';
+    for (const unit of [frameFile, 'debug_target.c', 'c/debug_target.c']) expect(r.globalVariables(unit)).toEqual(mine);
+    expect(r.globalVariables('no_such_file.c')).toEqual([]);
+    expect(r.globalVariables('target.c')).toEqual([]);
+  });
+
   it('refuses a frame that does not exist', () => {
     r.seek(0n);
     expect(() => r.variables(5)).toThrow(RangeError);
