@@ -187,7 +187,9 @@ export class DebugSession {
       breakpoints: ask(() => d.breakpoints(), []),
       watchpoints: ask(() => d.watchpoints(), []),
       variables: c && selected >= 0 ? ask(() => d.variables(selected), []) : [],
-      globalVariables: c ? ask(() => d.globalVariables(), []) : [],
+      // Only the selected frame's file's globals: the pane shows no others, and formatting the whole
+      // program's (libc's malloc state included) at every stop showed in the step latency.
+      globalVariables: c ? ask(() => unitGlobals(d, frames[selected]), []) : [],
       breakpointMarks: ask(() => breakpointMarks(d), []),
       problems,
     };
@@ -231,4 +233,10 @@ export class DebugSession {
   resetCursor(): void {
     if (this.state.cursor !== null) this.set({ cursor: null });
   }
+}
+
+/** The C globals of the compile unit `frame`'s code comes from (none without a source file). */
+function unitGlobals(d: Debuggee, frame: FrameView | undefined): readonly SourceVariable[] {
+  const file = frame?.source?.file;
+  return file ? d.globalVariables(file) : [];
 }

@@ -18,7 +18,16 @@ export interface StopSnapshot {
   /** C variables' value texts by `variableKey` (innermost frames only: see SNAPSHOT_FRAMES). */
   readonly variables: ReadonlyMap<string, string>;
   readonly memory: MemoryCapture | null;
+  /**
+   * All of linear memory when it is at most GLOBALS_BY_BYTES_LIMIT: C globals are then compared
+   * by their bytes (`changedGlobalVariables`) instead of formatting every global of the program
+   * at every stop. Absent or null: their value texts are in `variables`.
+   */
+  readonly memoryCopy?: Uint8Array | null;
 }
+
+/** Memories up to this size are copied at each stop (a few ms for tens of MiB) to compare C globals by bytes. */
+export const GLOBALS_BY_BYTES_LIMIT = 64 * 2 ** 20;
 
 /** How many frames' C variables a snapshot keeps: the ones a user looks at after a step. */
 export const SNAPSHOT_FRAMES = 8;
@@ -47,6 +56,8 @@ export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null, w
   const variables = new Map<string, string>();
   const frames = debuggee.frames();
   for (const f of frames) locals.set(frameKey(f), f.locals);
+  const size = withVariables ? debuggee.memorySize() : 0;
+  const memoryCopy = withVariables && size <= GLOBALS_BY_BYTES_LIMIT ? debuggee.readMemory(0, size) : null;
   const remember = (key: string, v: SourceValue): void => {
     variables.set(key, v.value);
     for (const c of v.children) variables.set(memberKey(key, c), c.value);
@@ -56,7 +67,7 @@ export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null, w
       frames.slice(0, SNAPSHOT_FRAMES).forEach((f, i) => {
         for (const v of debuggee.variables(i)) remember(variableKey(frameKey(f), v), v);
       });
-      for (const v of debuggee.globalVariables()) remember(variableKey(globalOwner(v), v), v);
+      if (memoryCopy === null) for (const v of debuggee.globalVariables()) remember(variableKey(globalOwner(v), v), v);
     } catch {
       // DWARF the engine cannot read: the variables pane says so; Wasm-level highlighting still works.
     }
@@ -66,7 +77,7 @@ export function takeSnapshot(debuggee: Debuggee, memoryAddress: number | null, w
     const length = Math.min(MEMORY_CAPTURE_BYTES, debuggee.memorySize() - memoryAddress);
     memory = { address: memoryAddress, bytes: debuggee.readMemory(memoryAddress, length).slice() };
   }
-  return { time: debuggee.now, locals, globals: debuggee.globals(), variables, memory };
+  return { time: debuggee.now, locals, globals: debuggee.globals(), variables, memory, memoryCopy };
 }
 
 /** Same type and same bits (so NaNs with equal bits are equal and 0 differs from -0). */
@@ -130,6 +141,38 @@ export function changedVariables(previous: StopSnapshot | null, frame: FrameView
     const key = variableKey(frame ? frameKey(frame) : globalOwner(v), v);
     check(key, v.value);
     for (const c of v.children) check(memberKey(key, c), c.value);
+  }
+  return changed;
+}
+
+/**
+ * Keys of C globals (and their members or elements) whose bytes differ from the previous stop,
+ * read now through `readNow`; from the value texts when the previous stop kept no copy of memory.
+ * A value without an address or size (a bit field) is never marked when comparing by bytes.
+ */
+export function changedGlobalVariables(
+  previous: StopSnapshot | null,
+  globals: readonly SourceVariable[],
+  readNow: (address: number, length: number) => Uint8Array,
+): ReadonlySet<string> {
+  const before = previous?.memoryCopy;
+  if (!before) return changedVariables(previous, null, globals);
+  const changed = new Set<string>();
+  const differs = (v: SourceValue): boolean => {
+    if (v.address === null || v.size <= 0 || v.address + v.size > before.length) return false;
+    let now: Uint8Array;
+    try {
+      now = readNow(v.address, v.size);
+    } catch {
+      return false; // outside memory now: nothing to compare with
+    }
+    for (let i = 0; i < v.size; i++) if (now[i] !== before[v.address + i]) return true;
+    return false;
+  };
+  for (const v of globals) {
+    const key = variableKey(globalOwner(v), v);
+    if (differs(v)) changed.add(key);
+    for (const c of v.children) if (differs(c)) changed.add(memberKey(key, c));
   }
   return changed;
 }

@@ -1,6 +1,6 @@
 /** The pure view models: layout, code windows and cursor, hex rows, timeline bar, output tail, snapshots. */
 import { describe, expect, it } from 'vitest';
-import { changedGlobals, changedLocals, changedVariables, takeSnapshot, valuesEqual } from '../../tui/snapshot.js';
+import { changedGlobals, changedGlobalVariables, changedLocals, changedVariables, takeSnapshot, valuesEqual } from '../../tui/snapshot.js';
 import { printable, SourceFiles, splitLines } from '../../tui/sourceFiles.js';
 import { moveCursor, resolveCode } from '../../tui/views/codeTarget.js';
 import { codeView, noteRows, windowStart } from '../../tui/views/codeView.js';
@@ -150,6 +150,22 @@ describe('snapshots of the previous stop', () => {
     d.seek(20n); // inside divide(12, 2): a new activation
     expect([...changedVariables(before, d.frames()[0], d.variables(0))]).toEqual([]);
     expect([...changedVariables(null, main, d.variables(1))]).toEqual([]);
+  });
+
+  it('finds changed C globals by their bytes against the previous stop\'s copy of memory', () => {
+    const d = new FakeDebuggee({ startAt: 15n });
+    const before = takeSnapshot(d, null);
+    expect(before.memoryCopy?.length).toBe(d.memorySize());
+    d.seek(17n); // the int at 0x1000 (main's total) goes 0 -> 12; the text at 0x400 stays
+    const global = (name: string, address: number, size: number) => ({
+      name, type: 'int', kind: 'global' as const, declLine: 1, unit: 'prog.c', inlined: null, value: '?', available: true, address, size, children: [],
+    });
+    const globals = [global('total', 0x1000, 4), global('text', 0x400, 8), global('held', 0, 0)];
+    const changed = changedGlobalVariables(before, globals, (a, n) => d.readMemory(a, n));
+    expect([...changed]).toEqual(['global prog.c|total@1']);
+    // Without a copy (memory too large, or no C variables asked): the value texts decide, and these are equal.
+    expect([...changedGlobalVariables({ ...before, memoryCopy: null }, globals, (a, n) => d.readMemory(a, n))]).toEqual([]);
+    expect([...changedGlobalVariables(null, globals, (a, n) => d.readMemory(a, n))]).toEqual([]);
   });
 
   it('compares values by type and bits', () => {

@@ -10,7 +10,7 @@ import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
 import type { DebugSession } from '../session.js';
-import { changedGlobals, changedLocals, changedVariables, frameKey } from '../snapshot.js';
+import { changedGlobals, changedGlobalVariables, changedLocals, changedVariables, frameKey } from '../snapshot.js';
 import { codeView } from '../views/codeView.js';
 import { fits, layoutFor, MIN_COLUMNS, MIN_ROWS } from '../views/layout.js';
 import type { TimelineMark } from '../views/timelineBar.js';
@@ -191,7 +191,7 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
                   variables={data.variables}
                   globals={unitGlobals}
                   changed={frame ? changedVariables(state.previous, frame, data.variables) : new Set()}
-                  changedGlobals={changedVariables(state.previous, null, unitGlobals)}
+                  changedGlobals={changedGlobalVariables(state.previous, unitGlobals, (address, length) => d.readMemory(address, length))}
                   expanded={expanded}
                   scroll={variablesScroll}
                   width={layout.sideWidth}
