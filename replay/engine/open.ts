@@ -22,6 +22,8 @@ import { NO_SOURCE, type SourceLines } from './sourceLines.js';
 export interface OpenOptions {
   /** Progress of building the detail index of an inputs-only trace (instructions done, total). */
   readonly onIndexProgress?: (done: bigint, total: bigint | null) => void;
+  /** Progress of the timeline's pass over the detail events, done at every open (events read, in all). */
+  readonly onTimelineProgress?: (eventsDone: number, eventsTotal: number) => void;
   /** Stack of the worker threads that re-execute the program, in MiB. */
   readonly stackSizeMb?: number;
   /**
@@ -53,13 +55,14 @@ export async function openReplay(file: string, options: OpenOptions = {}): Promi
 }
 
 async function openTimeline(file: string, options: OpenOptions): Promise<Timeline> {
+  const index = { onProgress: options.onTimelineProgress };
   try {
-    return Timeline.open(file);
+    return Timeline.open(file, index);
   } catch (e) {
     if (!(e instanceof DetailNeededError)) throw e;
   }
   await buildDetailIndex(file, { onProgress: options.onIndexProgress, stackSizeMb: options.stackSizeMb });
-  return Timeline.open(file);
+  return Timeline.open(file, index);
 }
 
 function sourceLinesOf(bytes: Uint8Array): SourceLines {

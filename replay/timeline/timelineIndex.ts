@@ -103,11 +103,15 @@ function checkpointGap(memoryBytes: number, copiedBytes: number, events: number)
 export interface IndexOptions {
   /** Events between checkpoints at least (default CHECKPOINT_EVENTS; large memories space them further). */
   readonly checkpointEvents?: number;
+  /** Called after each chunk of the pass with the events read so far and in all (for a progress line). */
+  readonly onProgress?: (eventsDone: number, eventsTotal: number) => void;
 }
 
 /** Builds the index; throws `DetailNeededError` or `TimelineCoverageError` for traces it cannot serve. */
 export function buildIndex(reader: TraceReader, file: string, options: IndexOptions = {}): TimelineIndex {
   const minGap = options.checkpointEvents ?? CHECKPOINT_EVENTS;
+  const totalEvents = options.onProgress === undefined ? 0 : reader.detailSummary().events;
+  let eventsDone = 0;
   const summary = reader.summary();
   if (summary.detail !== 'full') throw new DetailNeededError(file);
   if (!summary.complete) throw new TimelineCoverageError(file, 'is incomplete (the recorder stopped before the end): it has no final keyframe');
@@ -260,6 +264,8 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
       eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
     });
     recentChunks.push(index, chunk.events);
+    eventsDone += count;
+    options.onProgress?.(eventsDone, totalEvents);
     prevEnd = chunk.endTime;
   }
   matchKeyframesBefore(Infinity);

@@ -94,10 +94,20 @@ export function newestTrace(dir: string): string {
   return traces[0].f;
 }
 
-/** Progress of building the detail index, on stderr: a live line on a terminal, a summary otherwise. */
+/** Events below which the timeline's pass is quick enough (well under a second) to need no progress line. */
+const QUIET_PASS_EVENTS = 2_000_000;
+
+/**
+ * Progress on stderr: of building the detail index (a live line on a terminal, a summary
+ * otherwise), and of the timeline's pass over a large trace's events (a live line on a terminal).
+ */
 function indexProgress(trace: string): OpenOptions {
   let started = 0;
   return {
+    onTimelineProgress: (done, total) => {
+      if (!process.stderr.isTTY || total < QUIET_PASS_EVENTS) return;
+      process.stderr.write(done >= total ? '\r\x1b[K' : `\r  reading the recording: ${Math.floor((done * 100) / total)}% of ${total.toLocaleString('en-US')} events`);
+    },
     onIndexProgress: (done, total) => {
       if (started === 0) {
         started = Date.now();

@@ -119,6 +119,14 @@ describe.each(['many_calls', 'stdin_upper', 'trap', 'keyframes'])('Timeline memo
     dense.close();
   });
 
+  it('reports the pass\'s progress per chunk, ending at every event of the trace', () => {
+    const seen: [number, number][] = [];
+    Timeline.open(traces[name], { onProgress: (done, total) => seen.push([done, total]) }).close();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(([done, total], k) => total === h.events.length && done <= total && (k === 0 || done > seen[k - 1][0]))).toBe(true);
+    expect(seen.at(-1)![0]).toBe(h.events.length);
+  });
+
   it('numbers import calls with their logged times', () => {
     h.calls.forEach((c, n) => expect(tl.importCallAt(n).time).toBe(c.time));
     expect(() => tl.importCallAt(h.calls.length)).toThrow(TimeOutOfRangeError);
