@@ -56,7 +56,7 @@ export interface TimelineIndex {
 }
 
 /** Events between two state checkpoints, at least (more when memory is large: see `checkpointGap`). */
-export const CHECKPOINT_EVENTS = 8192;
+export const CHECKPOINT_EVENTS = 16384;
 /** Activations at least this long (in instructions) have their end recorded in the index. */
 export const LONG_ACTIVATION = 1 << 16;
 
