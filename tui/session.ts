@@ -119,11 +119,6 @@ export class DebugSession {
   }
 
   /**
-   * Runs one motion: remembers the state for change highlighting, shows it as running, lets
-   * the screen draw that, then calls the debuggee. A motion asked for while another runs is
-   * ignored. Resolves when the stop (or the error) is in the state.
-   */
-  /**
    * Runs `motion` after the ones already asked for: keys typed ahead (faster than motions
    * finish) run in order, as a debugger's typed-ahead commands do. At most MAX_QUEUED wait; more
    * are dropped (a held-down key must not run on for minutes).
@@ -139,6 +134,11 @@ export class DebugSession {
   private pending: Promise<void> = Promise.resolve();
   private queued = 0;
 
+  /**
+   * Runs one motion: remembers the state for change highlighting, shows a continue or seek as
+   * running (letting the screen draw that), then calls the debuggee. Resolves when the stop (or
+   * the error) is in the state.
+   */
   private async runMotion(motion: Motion): Promise<void> {
     let previous: StopSnapshot | null = null;
     try {
@@ -147,10 +147,16 @@ export class DebugSession {
       // Highlighting is a nicety: a state the engine cannot describe must not block a motion.
     }
     try {
-      this.set({ busy: describeMotion(motion), message: null });
-      await this.renderFlush();
+      // Continue and seek can run long: draw "running" first. A step answers in milliseconds
+      // (the engine's checkpoints), and drawing before it would double the time to its frame.
+      if (motion.kind === 'continue' || motion.kind === 'seek') {
+        this.set({ busy: describeMotion(motion), message: null });
+        await this.renderFlush();
+      } else {
+        await Promise.resolve();
+      }
       const lastStop = runMotion(this.debuggee, motion);
-      this.set({ busy: null, lastStop, previous, frameIndex: 0, cursor: null });
+      this.set({ busy: null, message: null, lastStop, previous, frameIndex: 0, cursor: null });
     } catch (e) {
       this.fail(e);
     }
