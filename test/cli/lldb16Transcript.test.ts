@@ -9,17 +9,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
+import { root, wtrace } from '../helpers/run.js';
 import { normaliseTranscript, tcpClient } from '../gdbstub/gdbClient.js';
-import { startReplayServer, type ReplayServer } from './lldbSession.js';
+import { serveDebugTarget, type ReplayServer } from './lldbSession.js';
 
 let server: ReplayServer;
 
 beforeAll(async () => {
-  const trace = path.join(tempDir(), 'debug_target.wtrace');
-  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
-  expect(r.status, r.stderr).toBe(0);
-  server = await startReplayServer(trace);
+  server = await serveDebugTarget();
 }, 60_000);
 
 afterAll(() => server?.stop());

@@ -7,8 +7,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, root, skipWithout, tempDir, wtrace } from '../helpers/run.js';
-import { startReplayServer, type ReplayServer } from './lldbSession.js';
+import { root, skipWithout, wtrace } from '../helpers/run.js';
+import { serveDebugTarget, type ReplayServer } from './lldbSession.js';
 
 interface DapMessage {
   readonly type: 'request' | 'response' | 'event';
@@ -73,10 +73,7 @@ const source = path.join(root, 'test/fixtures/c/debug_target.c');
 
 beforeAll(async () => {
   if (skipWithout('lldb-dap-22')) return;
-  const trace = path.join(tempDir(), 'debug_target.wtrace');
-  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
-  expect(r.status, r.stderr).toBe(0);
-  server = await startReplayServer(trace);
+  server = await serveDebugTarget();
 }, 60_000);
 
 afterAll(() => server?.stop());

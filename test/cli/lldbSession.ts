@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { root, waitFor } from '../helpers/run.js';
+import { fixture, root, tempDir, waitFor, wtrace } from '../helpers/run.js';
 
 /** A running `wtrace replay --gdb 127.0.0.1:0 TRACE`. */
 export interface ReplayServer {
@@ -25,6 +25,14 @@ export async function startReplayServer(trace: string): Promise<ReplayServer> {
   const m = listening.exec(err);
   if (!m) throw new Error(`wtrace replay --gdb did not start:\n${err}`);
   return { port: Number(m[1]), stderr: () => err, stop: () => child.kill('SIGINT') };
+}
+
+/** Records debug_target.c's fixture with full detail and serves it: the set-up of the LLDB test files. */
+export async function serveDebugTarget(): Promise<ReplayServer> {
+  const trace = path.join(tempDir(), 'debug_target.wtrace');
+  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
+  if (r.status !== 0) throw new Error(`recording debug_target failed (exit ${r.status}): ${r.stderr}`);
+  return startReplayServer(trace);
 }
 
 /** LLDB's output split at its `(lldb) ` prompts: one entry per command, in order. */

@@ -4,19 +4,15 @@
  * Assertions are on what LLDB prints: stop reasons, frames, source lines and variable values
  * known from the C source. Skipped only where lldb-22 is absent and CI is unset.
  */
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, skipWithout, tempDir, wtrace } from '../helpers/run.js';
-import { runLldb, startReplayServer, wasmConnect, type ReplayServer } from './lldbSession.js';
+import { fixture, skipWithout, wtrace } from '../helpers/run.js';
+import { runLldb, serveDebugTarget, wasmConnect, type ReplayServer } from './lldbSession.js';
 
 let server: ReplayServer;
 
 beforeAll(async () => {
   if (skipWithout('lldb-22')) return;
-  const trace = path.join(tempDir(), 'debug_target.wtrace');
-  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
-  expect(r.status, r.stderr).toBe(0);
-  server = await startReplayServer(trace);
+  server = await serveDebugTarget();
 }, 30_000);
 
 afterAll(() => server?.stop());

@@ -5,19 +5,15 @@
  * where the previous one left the shared replay. Expected values come from the C source:
  * fill_squares stores i*i into squares[i] through square(), bump() adds 1 to counter 14 times.
  */
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, skipWithout, tempDir, wtrace } from '../helpers/run.js';
-import { runLldb, startReplayServer, wasmConnect, type ReplayServer } from './lldbSession.js';
+import { fixture, skipWithout, wtrace } from '../helpers/run.js';
+import { runLldb, serveDebugTarget, wasmConnect, type ReplayServer } from './lldbSession.js';
 
 let server: ReplayServer;
 
 beforeAll(async () => {
   if (skipWithout('lldb-22')) return;
-  const trace = path.join(tempDir(), 'debug_target.wtrace');
-  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
-  expect(r.status, r.stderr).toBe(0);
-  server = await startReplayServer(trace);
+  server = await serveDebugTarget();
 }, 60_000);
 
 afterAll(() => server?.stop());

@@ -6,20 +6,16 @@
  * next client is served from where the replay is, and the server never logs an internal error.
  */
 import fc from 'fast-check';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePacket } from '../../src/gdbstub/index.js';
-import { fixture, tempDir, wtrace } from '../helpers/run.js';
+import { wtrace } from '../helpers/run.js';
 import { tcpClient, type GdbTestClient } from '../gdbstub/gdbClient.js';
-import { startReplayServer, type ReplayServer } from './lldbSession.js';
+import { serveDebugTarget, type ReplayServer } from './lldbSession.js';
 
 let server: ReplayServer;
 
 beforeAll(async () => {
-  const trace = path.join(tempDir(), 'debug_target.wtrace');
-  const r = wtrace(['record', '--detail', 'full', '-o', trace, fixture('debug_target')]);
-  expect(r.status, r.stderr).toBe(0);
-  server = await startReplayServer(trace);
+  server = await serveDebugTarget();
 }, 60_000);
 
 afterAll(() => server?.stop());
