@@ -15,11 +15,22 @@ export function compressDetail(events: Uint8Array): Uint8Array {
  * copy that joins its 16 KiB output pieces (a tenth of opening a large trace).
  */
 export function decompressDetail(data: Uint8Array): Buffer {
-  const size = zstdContentSize(data);
-  return zlib.zstdDecompressSync(data, size === null || size > 2 ** 31 ? {} : { chunkSize: Math.max(64, size) });
+  const size = trustedContentSize(data);
+  return zlib.zstdDecompressSync(data, size === null ? {} : { chunkSize: Math.max(64, size) });
+}
+
+/**
+ * The size a frame declares, when it is one to allocate up front: a damaged header could declare
+ * any size, so one beyond what a detail chunk can hold is not believed (null).
+ */
+export function trustedContentSize(frame: Uint8Array): number | null {
+  const size = zstdContentSize(frame);
+  return size !== null && size <= MAX_TRUSTED_SIZE ? size : null;
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;
+/** Detail chunks are a few MiB (the recorder batches to 4 MiB); a declared size beyond this is not believed. */
+const MAX_TRUSTED_SIZE = 64 * 2 ** 20;
 
 /** The content size a zstd frame header declares (RFC 8878, 3.1.1.1), or null when it declares none. */
 export function zstdContentSize(frame: Uint8Array): number | null {

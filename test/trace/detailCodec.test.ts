@@ -5,7 +5,7 @@
  */
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compressDetail, decompressDetail, zstdContentSize } from '../../src/trace/detailCodec.js';
+import { compressDetail, decompressDetail, trustedContentSize, zstdContentSize } from '../../src/trace/detailCodec.js';
 
 describe('detail chunk codec', () => {
   it.each([0, 1, 255, 256, 300, 65791, 65792, 70_000, 5_000_000])('declares and round-trips %i bytes', (n) => {
@@ -13,6 +13,14 @@ describe('detail chunk codec', () => {
     const frame = compressDetail(data);
     expect(zstdContentSize(frame)).toBe(n);
     expect(Buffer.from(decompressDetail(frame)).equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('does not believe a damaged header that declares a huge size', () => {
+    const header = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x80, 0x58, 0x00, 0x00, 0x00, 0x40]); // declares 1 GiB
+    expect(zstdContentSize(header)).toBe(2 ** 30);
+    expect(trustedContentSize(header)).toBeNull();
+    expect(trustedContentSize(compressDetail(new Uint8Array(5_000_000)))).toBe(5_000_000);
+    expect(() => decompressDetail(header)).toThrow(); // the frame is cut: zstd says so
   });
 
   it('gives null for a frame without a declared size, and for bytes that are not zstd', () => {
