@@ -11,7 +11,7 @@
  */
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { KeyframeInfo, TraceReader } from '../../src/trace/index.js';
-import { DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
+import { DetailEventDecodeError, DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
 import { stepStack, valuesOf } from './callStack.js';
 import { ChunkStore, RAW_CACHE_BYTES, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
 import { readDataSegments } from './dataSegments.js';
@@ -190,83 +190,91 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   };
   const nextKeyframeTime = () => (middle.length > 0 ? Number(middle[0].time) : Infinity);
   let keyframeAt = nextKeyframeTime();
-  for (const chunk of reader.detailChunks()) {
-    const s = new DetailScanner(chunk.events);
-    if (!s.next()) continue;
-    const index = summaries.length;
-    if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${index} overlaps the previous one`);
-    const pages: number[] = [];
-    if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) granules = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
-    const funcs = new Set<number>();
-    let grows = false;
-    const stackAtStart = stack;
-    const globalsAtStart = new Map(globals);
-    const firstTime = s.time;
-    let count = 0;
-    let previous = lastEventTime;
-    do {
-      const t = s.time;
-      if (t >= keyframeAt) {
-        matchKeyframesBefore(t);
-        keyframeAt = nextKeyframeTime();
-      }
-      if (nextCall < calls.length && callTimes[nextCall] < t) applyCallsBefore(t);
-      if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= gap)) {
-        checkpoint(BigInt(t - 1), index, s.position());
-        sinceCheckpoint = 0;
-        gap = minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap);
-      }
-      const kind = s.kind;
-      if (kind <= EventKind.init) {
-        const size = memory.applyScanned(s);
-        if (kind === EventKind.grow) {
-          grows = true;
-          tracker.resize(memory.bytes.length);
-          if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) {
-            const larger = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
-            larger.set(granules);
-            granules = larger;
-          }
-        } else if (size > 0) {
-          const address = memory.lastAddress;
-          tracker.mark(address, size);
-          const last = (address + size - 1) >>> SUMMARY_PAGE_BITS;
-          for (let g = address >>> SUMMARY_PAGE_BITS; g <= last; g++) {
-            if (granules[g] === 0) {
-              granules[g] = 1;
-              pages.push(g);
+  let damagedAt = 0;
+  try {
+    for (const chunk of reader.detailChunks()) {
+      damagedAt = chunk.index;
+      const s = new DetailScanner(chunk.events);
+      if (!s.next()) continue;
+      const index = summaries.length;
+      if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${index} overlaps the previous one`);
+      const pages: number[] = [];
+      if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) granules = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
+      const funcs = new Set<number>();
+      let grows = false;
+      const stackAtStart = stack;
+      const globalsAtStart = new Map(globals);
+      const firstTime = s.time;
+      let count = 0;
+      let previous = lastEventTime;
+      do {
+        const t = s.time;
+        if (t >= keyframeAt) {
+          matchKeyframesBefore(t);
+          keyframeAt = nextKeyframeTime();
+        }
+        if (nextCall < calls.length && callTimes[nextCall] < t) applyCallsBefore(t);
+        if (t > previous && t > 0 && (count === 0 || sinceCheckpoint >= gap)) {
+          checkpoint(BigInt(t - 1), index, s.position());
+          sinceCheckpoint = 0;
+          gap = minGap < CHECKPOINT_EVENTS ? minGap : checkpointGap(memory.bytes.length, tracker.copiedBytes, minGap);
+        }
+        const kind = s.kind;
+        if (kind <= EventKind.init) {
+          const size = memory.applyScanned(s);
+          if (kind === EventKind.grow) {
+            grows = true;
+            tracker.resize(memory.bytes.length);
+            if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) {
+              const larger = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
+              larger.set(granules);
+              granules = larger;
+            }
+          } else if (size > 0) {
+            const address = memory.lastAddress;
+            tracker.mark(address, size);
+            const last = (address + size - 1) >>> SUMMARY_PAGE_BITS;
+            for (let g = address >>> SUMMARY_PAGE_BITS; g <= last; g++) {
+              if (granules[g] === 0) {
+                granules[g] = 1;
+                pages.push(g);
+              }
             }
           }
+        } else if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) {
+          const e = s.decode();
+          funcs.add(s.func);
+          stack = stepStack(stack, e, names, onExit);
+        } else if (kind === EventKind.globalSet) {
+          const e = s.decode() as { global: number; time: bigint; oldBytes: Uint8Array; newBytes: Uint8Array };
+          if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
+          globals.set(e.global, e.newBytes);
+        } else if (kind === EventKind.snapshot) {
+          const frameTime = BigInt(s.frameTime);
+          const point: SnapshotRef = { time: BigInt(t), chunk: index, position: s.position() };
+          const list = snapshots.get(frameTime);
+          if (list === undefined) snapshots.set(frameTime, [point]);
+          else list.push(point);
         }
-      } else if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) {
-        const e = s.decode();
-        funcs.add(s.func);
-        stack = stepStack(stack, e, names, onExit);
-      } else if (kind === EventKind.globalSet) {
-        const e = s.decode() as { global: number; time: bigint; oldBytes: Uint8Array; newBytes: Uint8Array };
-        if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
-        globals.set(e.global, e.newBytes);
-      } else if (kind === EventKind.snapshot) {
-        const frameTime = BigInt(s.frameTime);
-        const point: SnapshotRef = { time: BigInt(t), chunk: index, position: s.position() };
-        const list = snapshots.get(frameTime);
-        if (list === undefined) snapshots.set(frameTime, [point]);
-        else list.push(point);
-      }
-      previous = t;
-      count++;
-      sinceCheckpoint++;
-    } while (s.next());
-    for (const g of pages) granules[g] = 0;
-    lastEventTime = previous;
-    summaries.push({
-      index, storedIndex: chunk.index, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
-      eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
-    });
-    recentChunks.push(index, chunk.events);
-    eventsDone += count;
-    options.onProgress?.(eventsDone, totalEvents);
-    prevEnd = chunk.endTime;
+        previous = t;
+        count++;
+        sinceCheckpoint++;
+      } while (s.next());
+      for (const g of pages) granules[g] = 0;
+      lastEventTime = previous;
+      summaries.push({
+        index, storedIndex: chunk.index, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
+        eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
+      });
+      recentChunks.push(index, chunk.events);
+      eventsDone += count;
+      options.onProgress?.(eventsDone, totalEvents);
+      prevEnd = chunk.endTime;
+    }
+  } catch (e) {
+    // A chunk that decompressed but does not hold well-formed events (or writes outside memory).
+    if (e instanceof DetailEventDecodeError || e instanceof RangeError) throw new TimelineCoverageError(file, `its detail chunk ${damagedAt} is damaged: ${e.message}`);
+    throw e;
   }
   matchKeyframesBefore(Infinity);
   applyCallsBefore(Infinity);

@@ -5,6 +5,9 @@
  * with a brute-force scan.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import Database from 'better-sqlite3';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -203,6 +206,22 @@ describe('Timeline refuses what it cannot answer', () => {
   it('a flight-recorder trace (no history from time 0)', () => {
     const trace = record('many_calls', [], ['--detail', 'full', '--last', '1000']);
     expect(() => Timeline.open(trace)).toThrow(TimelineCoverageError);
+  });
+
+  it('a detail chunk that decompresses but holds damaged events, naming the chunk (and the CLI exits 4)', () => {
+    const trace = path.join(tempDir(), 'damaged.wtrace');
+    fs.copyFileSync(traces.many_calls, trace);
+    const db = new Database(trace);
+    const row = db.prepare('SELECT chunk_index, data FROM detail_chunks ORDER BY chunk_index LIMIT 1').get() as { chunk_index: number; data: Buffer };
+    const events = zlib.zstdDecompressSync(row.data);
+    events[9] = 99; // the first event after the chunk's leading time sync: an unknown kind
+    db.prepare('UPDATE detail_chunks SET data = ? WHERE chunk_index = ?').run(zlib.zstdCompressSync(events), row.chunk_index);
+    db.close();
+    expect(() => Timeline.open(trace)).toThrow(TimelineCoverageError);
+    expect(() => Timeline.open(trace)).toThrow(new RegExp(`detail chunk ${row.chunk_index} is damaged: unknown event kind 99`));
+    const r = wtrace(['replay', '--gdb', '127.0.0.1:0', trace]);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/is damaged: unknown event kind 99/);
   });
 
   it('a time outside the recording', () => {
