@@ -89,12 +89,7 @@ export class BreakpointSet {
       return { pcs: [at.offset], note };
     }
     if (spec.kind === 'function') {
-      const f = m.definedFunctions.find((i) => m.functionName(i) === spec.name);
-      if (f === undefined) {
-        const known = m.definedFunctions.map((i) => m.functionName(i)).filter((n) => n !== null && n.includes(spec.name)).slice(0, 5);
-        throw new UsageError(`no function named ${spec.name}${known.length > 0 ? ` (did you mean ${known.join(', ')}?)` : ''}`);
-      }
-      return { pcs: [afterPrologue(m, f)], note: null };
+      return { pcs: [afterPrologue(m, m.definedFunctionNamed(spec.name))], note: null };
     }
     const { line, pcs } = m.lines.pcsForLine(spec.file, spec.line);
     return { pcs: [...pcs], note: line === spec.line ? null : `line ${spec.line} has no code; using line ${line}` };

@@ -3,6 +3,7 @@
  * source positions, and a disassembly in wasm-objdump's words.
  */
 import { decodePositions, type FunctionPositions, type Instruction } from '../../instrument/index.js';
+import { UsageError } from '../../src/errors.js';
 import { ByteReader } from '../../src/wasm/byteReader.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { SourceLines } from './sourceLines.js';
@@ -31,6 +32,14 @@ export class ReplayModule implements ModuleView {
 
   functionName(funcIndex: number): string | null {
     return this.names.get(funcIndex) ?? null;
+  }
+
+  /** The defined function called `name`; `UsageError` (with near names) when there is none. */
+  definedFunctionNamed(name: string): number {
+    const f = this.definedFunctions.find((i) => this.functionName(i) === name);
+    if (f !== undefined) return f;
+    const known = this.definedFunctions.map((i) => this.functionName(i)).filter((n) => n !== null && n.includes(name)).slice(0, 5);
+    throw new UsageError(`no function named ${name}${known.length > 0 ? ` (did you mean ${known.join(', ')}?)` : ''}`);
   }
 
   /** The defined function's decoded body, or null for an import or an unknown index. */

@@ -7,7 +7,6 @@
 import type { Timeline } from '../timeline/index.js';
 import { TimeOutOfRangeError } from '../timeline/index.js';
 import type { CallRecord, GlobalState, ImportCallRecord, WriteRecord } from '../timeline/types.js';
-import { UsageError } from '../../src/errors.js';
 import type { ActivationState } from '../interp/types.js';
 import type { Activations } from './activations.js';
 import type { BreakpointSet } from './breakpoints.js';
@@ -204,7 +203,7 @@ export class Replay implements Debuggee {
   }
 
   callsOf(func: number | string): readonly CallRecord[] {
-    return this.parts.timeline.callsOf(typeof func === 'number' ? func : this.functionIndex(func));
+    return this.parts.timeline.callsOf(typeof func === 'number' ? func : this.parts.module.definedFunctionNamed(func));
   }
 
   get importCallCount(): number {
@@ -217,13 +216,6 @@ export class Replay implements Debuggee {
 
   close(): void {
     this.parts.timeline.close();
-  }
-
-  private functionIndex(name: string): number {
-    const m = this.parts.module;
-    const f = m.definedFunctions.find((i) => m.functionName(i) === name);
-    if (f === undefined) throw new UsageError(`no function named ${name}`);
-    return f;
   }
 
   private go(event: StopEvent): StopEvent {

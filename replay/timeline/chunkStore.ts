@@ -21,14 +21,10 @@ export interface ChunkSummary {
   readonly eventCount: number;
   /** Sorted 256-byte granules its store/fill/copy/init events write. */
   readonly pages: Uint32Array;
-  /** True when it has a memory effect (a write or a grow): memory replay skips the others undecoded. */
-  readonly touchesMemory: boolean;
   /** Functions it enters or exits. */
   readonly funcs: ReadonlySet<number>;
   /** The call stack before its first event. */
   readonly stackAtStart: Frame | null;
-  /** Values of globals set before its first event (latest `global.set` of each). */
-  readonly globalsAtStart: ReadonlyMap<number, Uint8Array>;
 }
 
 /** The address range an event writes in linear memory, or null. */
@@ -125,14 +121,5 @@ export class ChunkStore {
       else hi = mid;
     }
     return lo - 1;
-  }
-
-  /** Events to decode to replay memory over the times (a, b]: a cost estimate, in whole chunks. */
-  eventsBetween(a: bigint, b: bigint): number {
-    let n = 0;
-    for (let i = this.firstEndingAtOrAfter(a + 1n); i < this.chunks.length && this.chunks[i].firstTime <= b; i++) {
-      if (this.chunks[i].touchesMemory) n += this.chunks[i].eventCount;
-    }
-    return n;
   }
 }

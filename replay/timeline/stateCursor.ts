@@ -94,8 +94,8 @@ export class StateCursor {
   }
 
   private callsBefore(t: number): void {
-    const calls = this.index.calls;
-    for (; this.call < calls.length && Number(calls[this.call].time) < t; this.call++) {
+    const { calls, callTimes } = this.index;
+    for (; this.call < calls.length && callTimes[this.call] < t; this.call++) {
       this.memory.applyCall(calls[this.call]);
       for (const w of calls[this.call].writes) if (w.bytes.length > 0) markPages(this.dirty, w.address, w.bytes.length);
     }

@@ -33,6 +33,8 @@ export interface TimelineIndex {
   readonly globals: readonly GlobalDecl[];
   readonly segments: readonly Uint8Array[];
   readonly calls: readonly ImportCallRecord[];
+  /** The calls' times as numbers (exact below 2^53), for the scanning loops' comparisons. */
+  readonly callTimes: Float64Array;
   /** 256-byte granule to the indices of the calls whose host writes touch it, in order. */
   readonly callsByPage: ReadonlyMap<number, readonly number[]>;
   readonly chunks: ChunkStore;
@@ -130,7 +132,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
     const writes = c.writes.map((w) => ({ address: w.address, bytes: w.bytes, oldBytes: new Uint8Array(0) }));
     return { index: c.index, time: c.time, functionIndex: c.functionIndex, name: importNames.get(c.functionIndex) ?? '?', args: c.args, result: c.result, output: c.output, writes };
   });
-  const callTimes = calls.map((c) => Number(c.time));
+  const callTimes = Float64Array.from(calls, (c) => Number(c.time));
   const callsByPage = new Map<number, number[]>();
   const memory = new MemoryImage(reader.keyframeMemory(kfs[0]));
   memory.segments = readDataSegments(bytes);
@@ -201,9 +203,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
       const pages: number[] = [];
       if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) granules = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
       const funcs = new Set<number>();
-      let grows = false;
       const stackAtStart = stack;
-      const globalsAtStart = new Map(globals);
       const firstTime = s.time;
       let count = 0;
       let previous = lastEventTime;
@@ -223,7 +223,6 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
         if (kind <= EventKind.init) {
           const size = memory.applyScanned(s);
           if (kind === EventKind.grow) {
-            grows = true;
             tracker.resize(memory.bytes.length);
             if (granules.length < (memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1) {
               const larger = new Uint8Array((memory.bytes.length >>> SUMMARY_PAGE_BITS) + 1);
@@ -264,7 +263,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
       lastEventTime = previous;
       summaries.push({
         index, storedIndex: chunk.index, firstTime: BigInt(firstTime), lastTime: BigInt(previous),
-        eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), touchesMemory: pages.length > 0 || grows, funcs, stackAtStart, globalsAtStart,
+        eventCount: count, pages: Uint32Array.from(pages.sort((a, b) => a - b)), funcs, stackAtStart,
       });
       recentChunks.push(index, chunk.events);
       eventsDone += count;
@@ -286,7 +285,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   const end = times.reduce((a, b) => (a > b ? a : b));
   points.push({ info: last, time: end });
   return {
-    end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callsByPage,
+    end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callTimes, callsByPage,
     chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list), keyframes: points, finalStack: stack, firstSet,
     unusedKeyframes: unmatched, snapshots, checkpoints, longActivations,
   };
