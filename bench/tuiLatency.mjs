@@ -15,19 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmt, option, quantile, seededRandom } from './latencyKit.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const samples = Number(option('--samples', 30));
-let seed = 1;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
+const samples = option('--samples', 30);
+const random = seededRandom(1);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-tui-'));
 const session = `wtrace-bench-${process.pid}`;
@@ -46,11 +38,6 @@ function waitFor(test, t0, limitMs = 120_000) {
   }
 }
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 if (spawnSync('tmux', ['-V']).status !== 0) {
   console.error('bench/tuiLatency.mjs needs tmux');
@@ -58,7 +45,7 @@ if (spawnSync('tmux', ['-V']).status !== 0) {
 }
 
 try {
-  let trace = option('--trace', null);
+  let trace = option('--trace', null, false);
   if (trace === null) {
     trace = path.join(work, 'compress.wtrace');
     const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });

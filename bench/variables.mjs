@@ -16,21 +16,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmt, option, quantile, seededRandom } from './latencyKit.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { openReplay } = await import(path.join(repoRoot, 'dist/src/index.js'));
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const samples = option('--samples', 10);
-let seed = option('--seed', 1);
-const random = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
+const random = seededRandom(option('--seed', 1));
 
 const program = ['bench/programs/compress.wasm', '1', '1'];
 const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-variables-'));
@@ -41,11 +33,6 @@ const timed = (fn) => {
   const value = fn();
   return { ms: performance.now() - t0, value };
 };
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 try {
   const rec = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, program[0], '--', ...program.slice(1)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
