@@ -227,6 +227,33 @@ export class DetailEventDecodeError extends Error {
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
+function u32At(bytes: Uint8Array, o: number): number {
+  return (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
+}
+
+/**
+ * The offset just past the event whose header starts at `at` (not a sync), read from its kind
+ * and size fields only. Throws `DetailEventDecodeError` for an unknown kind; the caller checks
+ * the result against the stream's length. The one place that knows every kind's size.
+ */
+export function eventEnd(bytes: Uint8Array, at: number): number {
+  const kind = bytes[at];
+  const p = at + HEADER_SIZE;
+  if (kind >= EventKind.store1 && kind <= EventKind.store16) return p + 4 + 2 * STORE_WIDTHS[kind];
+  switch (kind) {
+    case EventKind.enter:
+    case EventKind.exit: return p + 6 + (bytes[p + 4] | (bytes[p + 5] << 8));
+    case EventKind.grow: return p + 12;
+    case EventKind.fill: return p + 9 + u32At(bytes, p + 4);
+    case EventKind.copy: return p + 12 + u32At(bytes, p + 8);
+    case EventKind.init: return p + 16 + u32At(bytes, p + 12);
+    case EventKind.globalSet: return p + 5 + 2 * bytes[p + 4];
+    case EventKind.catch: return p + 12;
+    case EventKind.snapshot: return p + 16 + u32At(bytes, p + 12);
+    default: throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
+  }
+}
+
 /** Bytes a logged value takes, by its type byte (references: a 1-byte null marker). */
 export function valueSize(type: number): number {
   switch (type) {
@@ -397,17 +424,7 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
       sum = 0;
     }
     if (n === 0) firstTime = base + BigInt(sum);
-    const p = at + HEADER_SIZE;
-    if (kind >= EventKind.store1 && kind <= EventKind.store16) at = p + 4 + 2 * STORE_WIDTHS[kind];
-    else if (kind === EventKind.grow) at = p + 12;
-    else if (kind === EventKind.fill) at = p + 9 + view.getUint32(p + 4, true);
-    else if (kind === EventKind.copy) at = p + 12 + view.getUint32(p + 8, true);
-    else if (kind === EventKind.init) at = p + 16 + view.getUint32(p + 12, true);
-    else if (kind === EventKind.globalSet) at = p + 5 + 2 * bytes[p + 4];
-    else if (kind === EventKind.enter || kind === EventKind.exit) at = p + 6 + view.getUint16(p + 4, true);
-    else if (kind === EventKind.catch) at = p + 12;
-    else if (kind === EventKind.snapshot) at = p + 16 + view.getUint32(p + 12, true);
-    else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
+    at = eventEnd(bytes, at);
     n++;
   }
   if (at !== bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);

@@ -8,7 +8,7 @@
  * Times are JS numbers here: exact below 2^53 instructions (about 100 days of execution at
  * 10^9 instructions a second). A sync past that is refused rather than rounded.
  */
-import { DetailEventDecodeError, decodeEventAt, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from './detailEvents.js';
+import { DetailEventDecodeError, decodeEventAt, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from './detailEvents.js';
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
@@ -58,24 +58,12 @@ export class DetailScanner {
     }
     if (at >= bytes.length) return false;
     if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-    const kind = bytes[at];
+    const end = eventEnd(bytes, at);
     this.at = at;
-    this.kind = kind;
+    this.kind = bytes[at];
     this.pc = this.u32(at + 1);
     this.prevTime = this.time;
     this.time += this.u32(at + 5);
-    const p = at + HEADER_SIZE;
-    let end: number;
-    if (kind >= EventKind.store1 && kind <= EventKind.store16) end = p + 4 + 2 * STORE_WIDTHS[kind];
-    else if (kind === EventKind.grow) end = p + 12;
-    else if (kind === EventKind.fill) end = p + 9 + this.u32(p + 4);
-    else if (kind === EventKind.copy) end = p + 12 + this.u32(p + 8);
-    else if (kind === EventKind.init) end = p + 16 + this.u32(p + 12);
-    else if (kind === EventKind.globalSet) end = p + 5 + 2 * bytes[p + 4];
-    else if (kind === EventKind.enter || kind === EventKind.exit) end = p + 6 + (bytes[p + 4] | (bytes[p + 5] << 8));
-    else if (kind === EventKind.catch) end = p + 12;
-    else if (kind === EventKind.snapshot) end = p + 16 + this.u32(p + 12);
-    else throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
     if (end > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
     this.end = end;
     return true;

@@ -7,11 +7,9 @@
  *
  * Times are plain numbers: exact up to 2^53 executed instructions.
  */
-import { decodeDetailEvents, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from '../../instrument/detailEvents.js';
+import { decodeEventAt as decodeOneEvent, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from '../../instrument/detailEvents.js';
 import type { DetailChunk } from '../../src/trace/index.js';
 import { TraceFormatError } from '../../src/trace/index.js';
-
-const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
 /** A `keep` mask for `RawEvents.next`: the kinds listed. */
 export function kindMask(kinds: readonly number[]): Uint8Array {
@@ -148,18 +146,12 @@ export class RawEvents {
     }
     if (at + HEADER_SIZE > b.length) this.damaged(at);
     const kind = b[at];
-    const p = at + HEADER_SIZE;
     let end: number;
-    if (kind >= EventKind.store1 && kind <= EventKind.store16) end = p + 4 + 2 * STORE_WIDTHS[kind];
-    else if (kind === EventKind.enter || kind === EventKind.exit) end = p + 6 + v.getUint16(p + 4, true);
-    else if (kind === EventKind.grow) end = p + 12;
-    else if (kind === EventKind.fill) end = p + 9 + v.getUint32(p + 4, true);
-    else if (kind === EventKind.copy) end = p + 12 + v.getUint32(p + 8, true);
-    else if (kind === EventKind.init) end = p + 16 + v.getUint32(p + 12, true);
-    else if (kind === EventKind.globalSet) end = p + 5 + 2 * b[p + 4];
-    else if (kind === EventKind.catch) end = p + 12;
-    else if (kind === EventKind.snapshot) end = p + 16 + v.getUint32(p + 12, true);
-    else throw new TraceFormatError(this.file, `has a damaged detail chunk (unknown event kind ${kind} at offset ${at})`);
+    try {
+      end = eventEnd(b, at);
+    } catch {
+      throw new TraceFormatError(this.file, `has a damaged detail chunk (unknown event kind ${kind} at offset ${at})`);
+    }
     if (end > b.length) this.damaged(at);
     this.time = this.prev += v.getUint32(at + 5, true);
     this.kind = kind;
@@ -173,8 +165,8 @@ export class RawEvents {
   }
 }
 
-/** Decodes the one event in `bytes[start, end)` and gives it the absolute `time`. */
+/** Decodes the one event at `start` (ending at `end`) and gives it the absolute `time`; its byte fields are copies. */
 export function decodeEventAt(bytes: Uint8Array, start: number, end: number, time: number): DetailEvent {
-  const e = decodeDetailEvents(bytes.slice(start, end))[0];
-  return { ...e, time: BigInt(time) } as DetailEvent;
+  const own = bytes.slice(start, end);
+  return decodeOneEvent(own, new DataView(own.buffer), 0, BigInt(time)).event;
 }
