@@ -27,7 +27,7 @@ const I64_CONST = 0x42;
 const I64_ADD = 0x7c;
 const I64_SUB = 0x7d;
 const I64_GT_U = 0x56;
-const I64_STORE32 = 0x3e;
+const I64_STORE16 = 0x3d;
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
 const I32_GT_U = 0x4b;
@@ -194,23 +194,12 @@ interface StoreShape {
   readonly width: number;
   /** Type of the stored operand. */
   readonly type: number;
-  /** Opcode bytes of a load of `width` bytes that yields an integer of the same bytes, and the matching store. */
-  readonly oldLoad: readonly number[];
-  readonly oldStore: readonly number[];
   /** Lane stores carry a lane byte after the memarg. */
   readonly lane: boolean;
 }
 
-const OLD: Record<number, { load: number[]; store: number[] }> = {
-  1: { load: [0x2d], store: [0x3a] }, // i32.load8_u / i32.store8
-  2: { load: [0x2f], store: [0x3b] }, // i32.load16_u / i32.store16
-  4: { load: [0x28], store: [0x36] }, // i32.load / i32.store
-  8: { load: [0x29], store: [0x37] }, // i64.load / i64.store
-  16: { load: [0xfd, 0x00], store: [0xfd, 0x0b] }, // v128.load / v128.store
-};
-
 function shape(width: number, type: number, lane = false): StoreShape {
-  return { width, type, oldLoad: OLD[width].load, oldStore: OLD[width].store, lane };
+  return { width, type, lane };
 }
 
 /** Store instructions by `Instruction.code`. */
@@ -521,29 +510,29 @@ export class DetailEmitter implements InstructionHooks {
     }
   }
 
+  /**
+   * A store: the effective address and the new bytes (the original opcode, into the event
+   * memory), then the store itself; the event is committed after it, so a store that traps
+   * (out of bounds, or an address + offset past 2^32) logs nothing.
+   */
   private store(ins: Instruction, s: StoreShape, time: InstructionTime): void {
     const { out } = this;
     const value = scratchFor(this.slots, s.type);
     const memarg = this.memargBytes(ins, s.lane);
     const memoryOffset = ins.memoryOffset ?? 0;
     out.u8(LOCAL_SET).u32(value).u8(LOCAL_SET).u32(this.a);
-    this.fixedEvent(storeKind(s.width), ins.offset, time, HEADER_SIZE + 4 + 2 * s.width, () => {
-      // effective address (cannot wrap: the old-value load below traps first if it would)
-      this.getP().get(this.a);
-      if (memoryOffset !== 0) this.i32c(memoryOffset).op(I32_ADD);
-      this.i32Store(HEADER_SIZE);
-      // old bytes: the store's own memarg, so an out-of-bounds store traps here, identically
-      this.getP().get(this.a);
-      out.bytes(new Uint8Array(s.oldLoad)).bytes(memarg.address);
-      out.bytes(new Uint8Array(s.oldStore));
-      this.eventMemarg(HEADER_SIZE + 4);
-      // new bytes: the original opcode into the event memory
-      this.getP().get(value);
-      out.bytes(this.bytes.subarray(ins.offset, memarg.start));
-      this.eventMemarg(HEADER_SIZE + 4 + s.width);
-      if (s.lane) out.u8(this.bytes[ins.end - 1]);
-    });
+    this.reserveFixed();
+    this.header(storeKind(s.width), ins.offset, time);
+    // effective address (wrapped when it exceeds 2^32; the store then traps before the commit)
+    this.getP().get(this.a);
+    if (memoryOffset !== 0) this.i32c(memoryOffset).op(I32_ADD);
+    this.i32Store(HEADER_SIZE);
+    this.getP().get(value);
+    out.bytes(this.bytes.subarray(ins.offset, memarg.start));
+    this.eventMemarg(HEADER_SIZE + 4);
+    if (s.lane) out.u8(this.bytes[ins.end - 1]);
     out.u8(LOCAL_GET).u32(this.a).u8(LOCAL_GET).u32(value);
+    this.post = () => this.commit(HEADER_SIZE + 4 + s.width);
   }
 
   private globalSet(ins: Instruction, time: InstructionTime): void {
@@ -666,9 +655,10 @@ export class DetailEmitter implements InstructionHooks {
   }
 
   /**
-   * `N` = the event's time (`T + c + k`, or an i64 local); if `N - L` does not fit a u32 (or is
-   * negative), `p = sync(p)` first; then kind and pc (a constant, or an i32 local) in one i64 store at +0 and the delta `N - L` (u32) at +5 (overwriting the
-   * first store's top bytes). `L = N` happens at the commit, so an event that is never committed
+   * `N` = the event's time (`T + c + k`, or an i64 local); if `N - L` does not fit a u16 (or is
+   * negative), `p = sync(p)` first; then kind and pc (a constant, or an i32 local) in one i64
+   * store at +0 and the delta `N - L` (u16) at +5 (overwriting the first store's top bytes; the
+   * payload overwrites its last one). `L = N` happens at the commit, so an event that is never committed
    * (a trap) leaves the stream consistent.
    */
   header(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
@@ -693,7 +683,7 @@ export class DetailEmitter implements InstructionHooks {
     this.eventMemarg(0);
     this.getP();
     out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
-    out.u8(I64_STORE32);
+    out.u8(I64_STORE16);
     this.eventMemarg(5);
   }
 

@@ -4,9 +4,9 @@
  * chunks (`detailRuntime.ts`); concatenated chunks form one stream that `decodeDetailEvents`
  * reads. docs/instrumentation.md ("Detail events") is the reference for the layout.
  *
- * Every event starts with a 9-byte header, little-endian and unaligned:
+ * Every event starts with a 7-byte header, little-endian and unaligned:
  *
- *   u8 kind | u32 pc | u32 time delta
+ *   u8 kind | u32 pc | u16 time delta
  *
  * `pc` is the ORIGINAL module's byte offset (from `\0asm`) of the instruction that caused the
  * event; its time is the executed-instruction count up to and including that instruction (the
@@ -16,8 +16,12 @@
  *
  * A time sync (kind 0, then the absolute u64 time; 9 bytes) sets the time the next delta counts
  * from. Every buffer the module flushes starts with one, so each decodes on its own; the module
- * also writes one before an event whose delta does not fit 32 bits. Syncs are not events: the
- * decoder consumes them and reports absolute times.
+ * also writes one before an event whose delta does not fit 16 bits (under 1 % of events in the
+ * bench programs). Syncs are not events: the decoder consumes them and reports absolute times.
+ *
+ * Format 3 (this layout) took the old bytes out of store events and narrowed the delta from 32
+ * to 16 bits: a quarter fewer raw bytes to compress while recording (BENCHMARKS.md). The bytes a
+ * store overwrote are the memory's bytes just before it, which a replay reads from its state.
  */
 
 /** Event kinds (the header's first byte). Stores use one kind per width. */
@@ -40,17 +44,17 @@ export const EventKind = {
   snapshot: 14,
 } as const;
 
-/** Bytes of the common header: kind, pc, time delta (u32). */
-export const HEADER_SIZE = 9;
+/** Bytes of the common header: kind, pc, time delta (u16). */
+export const HEADER_SIZE = 7;
 /** Bytes of a snapshot before its locals: header, function u32, frame enter time u64, size u32. */
 export const SNAPSHOT_FIXED_SIZE = HEADER_SIZE + 16;
 /** Bytes of a time sync: kind 0, absolute time (u64). */
 export const SYNC_SIZE = 9;
 /** Largest time delta an event header holds; a larger one (or a time going back) needs a sync first. */
-export const MAX_TIME_DELTA = 0xffffffff;
+export const MAX_TIME_DELTA = 0xffff;
 /**
  * Events up to this size, plus a possible sync before them, take the buffer's fast path (a
- * v128 store: 9 + 4 + 16 + 16 = 45, + 9); larger ones (bulk events, enter/exit with many
+ * v128 store: 7 + 4 + 16 = 27, + 9); larger ones (bulk events, enter/exit with many
  * values) reserve their exact size.
  */
 export const MAX_FIXED_EVENT_SIZE = 64;
@@ -74,13 +78,14 @@ interface EventBase {
   readonly pc: number;
 }
 
-/** A store to the program's memory (memory 0): `width` bytes at `address` (offset included). */
+/**
+ * A store to the program's memory (memory 0): `width` bytes at `address` (offset included). The
+ * bytes it overwrote are not logged: they are the memory's at `time - 1`.
+ */
 export interface StoreEvent extends EventBase {
   readonly kind: 'store';
   readonly address: number;
   readonly width: number;
-  /** The bytes at `address` before the store. */
-  readonly oldBytes: Uint8Array;
   /** The bytes the store wrote. */
   readonly newBytes: Uint8Array;
 }
@@ -231,6 +236,11 @@ function u32At(bytes: Uint8Array, o: number): number {
   return (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
 }
 
+/** The time delta in the header of the event at `at` (not a sync). */
+export function timeDeltaAt(bytes: Uint8Array, at: number): number {
+  return bytes[at + 5] | (bytes[at + 6] << 8);
+}
+
 /**
  * The offset just past the event whose header starts at `at` (not a sync), read from its kind
  * and size fields only. Throws `DetailEventDecodeError` for an unknown kind; the caller checks
@@ -239,7 +249,7 @@ function u32At(bytes: Uint8Array, o: number): number {
 export function eventEnd(bytes: Uint8Array, at: number): number {
   const kind = bytes[at];
   const p = at + HEADER_SIZE;
-  if (kind >= EventKind.store1 && kind <= EventKind.store16) return p + 4 + 2 * STORE_WIDTHS[kind];
+  if (kind >= EventKind.store1 && kind <= EventKind.store16) return p + 4 + STORE_WIDTHS[kind];
   switch (kind) {
     case EventKind.enter:
     case EventKind.exit: return p + 6 + (bytes[p + 4] | (bytes[p + 5] << 8));
@@ -304,7 +314,7 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
       continue;
     }
     if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-    const delta = view.getUint32(at + 5, true);
+    const delta = timeDeltaAt(bytes, at);
     const time = delta === 0 ? prev : prev + BigInt(delta);
     prev = time;
     const decoded = decodeEventAt(bytes, view, at, time);
@@ -331,8 +341,8 @@ export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, tim
   const p = at + HEADER_SIZE;
   if (kind >= EventKind.store1 && kind <= EventKind.store16) {
     const width = STORE_WIDTHS[kind];
-    need(HEADER_SIZE + 4 + 2 * width);
-    return { event: { kind: 'store', time, pc, address: u32(p), width, oldBytes: slice(p + 4, width), newBytes: slice(p + 4 + width, width) }, next: p + 4 + 2 * width };
+    need(HEADER_SIZE + 4 + width);
+    return { event: { kind: 'store', time, pc, address: u32(p), width, newBytes: slice(p + 4, width) }, next: p + 4 + width };
   }
   switch (kind) {
     case EventKind.grow:
@@ -418,7 +428,7 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
       continue;
     }
     if (at + HEADER_SIZE > bytes.length) break;
-    sum += view.getUint32(at + 5, true);
+    sum += timeDeltaAt(bytes, at);
     if (sum > 2 ** 52) {
       base += BigInt(sum);
       sum = 0;

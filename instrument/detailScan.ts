@@ -8,7 +8,7 @@
  * Times are JS numbers here: exact below 2^53 instructions (about 100 days of execution at
  * 10^9 instructions a second). A sync past that is refused rather than rounded.
  */
-import { DetailEventDecodeError, decodeEventAt, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from './detailEvents.js';
+import { DetailEventDecodeError, decodeEventAt, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, timeDeltaAt, type DetailEvent } from './detailEvents.js';
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
@@ -63,7 +63,7 @@ export class DetailScanner {
     this.kind = bytes[at];
     this.pc = this.u32(at + 1);
     this.prevTime = this.time;
-    this.time += this.u32(at + 5);
+    this.time += timeDeltaAt(bytes, at);
     if (end > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
     this.end = end;
     return true;

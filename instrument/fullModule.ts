@@ -10,7 +10,7 @@
  *   in code, function exports, the start function, element segments and `ref.func` in constant
  *   expressions are renumbered. The `name` custom section, keyed by function index, is dropped;
  * - the defined functions `reserve(n) -> p` (the buffer's slow path) and `sync(p) -> p` (a time
- *   sync before an event whose time delta does not fit 32 bits), then the snapshot writers
+ *   sync before an event whose time delta does not fit 16 bits), then the snapshot writers
  *   (snapshotWriters.ts) and their types;
  * - the event memory (index = number of original memories), exported as `__wtrace_events`;
  * - globals `T` (time, exported as `__wtrace_time`), `P` (the buffer's end, exported as

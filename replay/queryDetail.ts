@@ -11,6 +11,9 @@ import { EventKind, type DetailValue } from '../instrument/detailEvents.js';
 import { DetailScanner } from '../instrument/detailScan.js';
 import { queryTrace, type DetailRowSink, type DetailViewFiller, type QueryResult, type TraceReader } from '../src/trace/index.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
+import { TimelineCoverageError } from './timeline/errors.js';
+import { Timeline } from './timeline/timeline.js';
+import type { StateCursor } from './timeline/stateCursor.js';
 
 interface Activation {
   readonly id: number;
@@ -30,6 +33,7 @@ export const detailViews: DetailViewFiller = {
     const functionNames = readModuleInfo(reader.moduleBytes()).functionNames;
     let top = null as Activation | null;
     let nextId = 0;
+    const before = new BytesBefore(reader.path);
     const end = (a: Activation, exitTime: bigint | null, exitPc: number | null, results: string | null) => {
       if (!wantCalls) return;
       sink.insert('calls', [
@@ -65,7 +69,7 @@ export const detailViews: DetailViewFiller = {
             }
             break;
           case 'store':
-            if (wantWrites) sink.insert('writes', [e.time, e.pc, top?.func ?? null, 'store', e.address, e.width, e.oldBytes.slice(), e.newBytes.slice()]);
+            if (wantWrites) sink.insert('writes', [e.time, e.pc, top?.func ?? null, 'store', e.address, e.width, before.read(e.address, e.width, e.time), e.newBytes.slice()]);
             break;
           case 'fill':
             if (wantWrites) sink.insert('writes', [e.time, e.pc, top?.func ?? null, 'fill', e.dest, e.size, e.oldBytes.slice(), new Uint8Array(e.size).fill(e.value)]);
@@ -82,8 +86,42 @@ export const detailViews: DetailViewFiller = {
     }
     // Activations still open at the end never returned (proc_exit, a trap).
     for (let u = top; u !== null; u = u.caller) end(u, null, null, null);
+    before.close();
   },
 };
+
+/**
+ * The bytes a store overwrote, which its event does not carry: memory just before it, read from
+ * a forward cursor over the trace's timeline (opened at the first store asked for). A trace whose
+ * detail covers only a window has no memory before the window: there the bytes are null.
+ */
+class BytesBefore {
+  private timeline: Timeline | null = null;
+  private cursor: StateCursor | null | undefined;
+
+  constructor(private readonly file: string) {}
+
+  read(address: number, size: number, time: bigint): Uint8Array | null {
+    if (this.cursor === undefined) this.cursor = this.open();
+    if (this.cursor === null) return null;
+    this.cursor.advanceTo(time - 1n);
+    return this.cursor.memory.bytes.slice(address, address + size);
+  }
+
+  close(): void {
+    this.timeline?.close();
+  }
+
+  private open(): StateCursor | null {
+    try {
+      this.timeline = Timeline.open(this.file);
+    } catch (e) {
+      if (e instanceof TimelineCoverageError) return null;
+      throw e;
+    }
+    return this.timeline.cursorAt(0n);
+  }
+}
 
 /** Values as a JSON array: i32 and f32/f64 as numbers, i64 as decimal strings, v128 as hex, references as null or "ref". */
 function valuesJson(values: readonly DetailValue[]): string {

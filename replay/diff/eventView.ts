@@ -181,7 +181,7 @@ function describeEvent(trace: DetailTrace, e: DetailEvent): { name: string | nul
       return { name, value: null, text: `catch in ${name} (frames above it unwound)` };
     }
     case 'store':
-      return { name: null, value: bytesValue(e.newBytes), text: `store ${e.width} bytes at 0x${hex32(e.address)}: ${bytesValue(e.newBytes)} (was ${bytesValue(e.oldBytes)})` };
+      return { name: null, value: bytesValue(e.newBytes), text: `store ${e.width} bytes at 0x${hex32(e.address)}: ${bytesValue(e.newBytes)}` };
     case 'globalSet':
       return { name: null, value: bytesValue(e.newBytes), text: `global.set ${e.global}: ${bytesValue(e.newBytes)} (was ${bytesValue(e.oldBytes)})` };
     case 'grow':

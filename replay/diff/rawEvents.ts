@@ -7,7 +7,7 @@
  *
  * Times are plain numbers: exact up to 2^53 executed instructions.
  */
-import { decodeEventAt as decodeOneEvent, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, type DetailEvent } from '../../instrument/detailEvents.js';
+import { decodeEventAt as decodeOneEvent, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, timeDeltaAt, type DetailEvent } from '../../instrument/detailEvents.js';
 import type { DetailChunk } from '../../src/trace/index.js';
 import { TraceFormatError } from '../../src/trace/index.js';
 
@@ -102,7 +102,7 @@ export class RawEvents {
     return decodeEventAt(this.bytes, this.start, this.end, this.time);
   }
 
-  /** Offset of the current event's payload (after the 9-byte header). */
+  /** Offset of the current event's payload (after the header). */
   get payload(): number {
     return this.start + HEADER_SIZE;
   }
@@ -153,7 +153,7 @@ export class RawEvents {
       throw new TraceFormatError(this.file, `has a damaged detail chunk (unknown event kind ${kind} at offset ${at})`);
     }
     if (end > b.length) this.damaged(at);
-    this.time = this.prev += v.getUint32(at + 5, true);
+    this.time = this.prev += timeDeltaAt(b, at);
     this.kind = kind;
     this.pc = v.getUint32(at + 1, true);
     this.start = at;

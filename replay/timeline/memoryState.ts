@@ -24,7 +24,7 @@ export class MemoryImage {
     if (kind >= EventKind.store1 && kind <= EventKind.store16) {
       const width = s.storeWidth;
       const address = s.u32(p);
-      const from = p + 4 + width;
+      const from = p + 4;
       if (address + width > m.length) throw new RangeError(`store of ${width} bytes at ${address} outside memory of ${m.length} bytes`);
       for (let i = 0; i < width; i++) m[address + i] = b[from + i];
       this.lastAddress = address;

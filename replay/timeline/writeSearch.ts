@@ -9,7 +9,7 @@ import { mayWrite, SUMMARY_PAGE_BITS, writtenRange } from './chunkStore.js';
 import type { TimelineIndex } from './timelineIndex.js';
 import type { WriteRecord } from './types.js';
 
-/** The byte a copy or init left at `address`: read from memory at the write's time. */
+/** The byte memory held at `address` at a time (after every effect up to it). */
 export type ByteAt = (address: number, time: bigint) => number;
 
 /** The latest write covering `address` at a time <= `t`; a call at time T counts after events at T. */
@@ -82,7 +82,7 @@ function eventRecord(e: DetailEvent, address: number, byteAt: ByteAt): WriteReco
   const at = address - r.address;
   const base = { time: e.time, pc: e.pc, importCall: null, address: r.address, size: r.size };
   switch (e.kind) {
-    case 'store': return { ...base, kind: 'store', oldValue: e.oldBytes[at], newValue: e.newBytes[at] };
+    case 'store': return { ...base, kind: 'store', oldValue: byteAt(address, e.time - 1n), newValue: e.newBytes[at] };
     case 'fill': return { ...base, kind: 'fill', oldValue: e.oldBytes[at], newValue: e.value };
     case 'copy': case 'init': return { ...base, kind: e.kind, oldValue: e.oldBytes[at], newValue: byteAt(address, e.time) };
     default: throw new Error(`event ${e.kind} writes no memory`);

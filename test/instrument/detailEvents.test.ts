@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import binaryen from 'binaryen';
 import { countDetailEvents, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type DetailValue } from '../../instrument/index.js';
-import { orderProblems, pcProblems, replayForward, undoBackward } from './detailHarness.js';
+import { orderProblems, pcProblems, replayForward, storeOldBytes, undoBackward } from './detailHarness.js';
 import { runReference, type RefValue, type ReferenceEvent } from './referenceCounter.js';
 import { assemble, haveWat2wasm } from './wat.js';
 
@@ -196,14 +196,15 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     // Forward and backward over memory; pcs; nesting.
     const final = new Uint8Array(loaded.memory!.buffer).slice();
     expect(Buffer.compare(replayForward(loaded.initial, events, []), final)).toBe(0);
-    expect(Buffer.compare(undoBackward(final, events, []), loaded.initial)).toBe(0);
+    const storeOld = storeOldBytes(loaded.initial, events, []);
+    expect(Buffer.compare(undoBackward(final, events, [], storeOld), loaded.initial)).toBe(0);
     expect(pcProblems(events, loaded.positions)).toEqual([]);
     const order = orderProblems(events);
     expect(order.problems).toEqual([]);
     expect(order.open).toBe(0);
 
     // Values: the fill loop's stores, the grow results, the global.
-    const stores = events.filter((e) => e.kind === 'store');
+    const stores = events.flatMap((e, i) => (e.kind === 'store' ? [{ ...e, oldBytes: storeOld.get(i)! }] : []));
     for (let i = 0; i < n; i++) {
       const s = stores[i];
       expect([s.address, s.width, Buffer.from(s.newBytes).readInt32LE(0), Buffer.from(s.oldBytes).readInt32LE(0)]).toEqual([256 + 4 * i, 4, 7 * i, 0]);
@@ -259,12 +260,15 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     const final = new Uint8Array(loaded.memory!.buffer).slice();
     const segments = [new TextEncoder().encode('0123456789abcdef')];
     expect(Buffer.compare(replayForward(loaded.initial, events, [], segments), final)).toBe(0);
-    expect(Buffer.compare(undoBackward(final, events, []), loaded.initial)).toBe(0);
+    const storeOld = storeOldBytes(loaded.initial, events, [], segments);
+    expect(Buffer.compare(undoBackward(final, events, [], storeOld), loaded.initial)).toBe(0);
     expect(pcProblems(events, loaded.positions)).toEqual([]);
     expect(orderProblems(events).problems).toEqual([]);
 
     const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-    const stores = events.filter((e) => e.kind === 'store').map((e) => e.kind === 'store' && [e.address, e.width, hex(e.oldBytes), hex(e.newBytes)]);
+    // The old bytes are what a replay reads from memory just before each store.
+    const stores = events.flatMap((e, i) => (e.kind === 'store' ? [[e.address, e.width, hex(storeOld.get(i)!), hex(e.newBytes)]] : []));
+    expect(events.filter((e) => e.kind === 'store').every((e) => !('oldBytes' in e))).toBe(true);
     expect(stores).toEqual([
       [8, 8, '0000000000000000', '8877665544332211'],
       [8, 1, '88', 'ff'],
@@ -302,6 +306,9 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     expect(() => f(65530)).toThrow(/memory access out of bounds/);
     const events = loaded.events();
     expect(events.map((e) => e.kind)).toEqual(['enter', 'store']);
+    // address + offset past 2^32: the event's address field wraps, and the store traps before the commit
+    expect(() => f(-4)).toThrow(/memory access out of bounds/);
+    expect(loaded.events().map((e) => e.kind)).toEqual(['enter', 'store']);
     f(16);
     expect(loaded.events().map((e) => e.kind)).toEqual(['enter', 'store', 'store', 'store', 'exit']);
   });
@@ -319,7 +326,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     expect(events.filter((e) => e.kind === 'store')).toHaveLength(100_000);
     const final = new Uint8Array(loaded.memory!.buffer).slice();
     expect(Buffer.compare(replayForward(loaded.initial, events, []), final)).toBe(0);
-    expect(Buffer.compare(undoBackward(final, events, []), loaded.initial)).toBe(0);
+    expect(Buffer.compare(undoBackward(final, events, [], storeOldBytes(loaded.initial, events, [])), loaded.initial)).toBe(0);
   });
 
   it('logs argument and result values of every type and every way of returning, event for event', async () => {

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, root } from '../helpers/run.js';
-import { orderProblems, pcProblems, replayForward, runWasi, undoBackward, type WasiCase } from './detailHarness.js';
+import { orderProblems, pcProblems, replayForward, runWasi, storeOldBytes, undoBackward, type WasiCase } from './detailHarness.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wtrace-detail-fixtures-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -54,7 +54,8 @@ describe('detail full on the C fixtures', () => {
     // Events.
     expect(full.events.length).toBeGreaterThan(0);
     expect(Buffer.compare(replayForward(full.initial, full.events, full.hostWrites), full.final)).toBe(0);
-    expect(Buffer.compare(undoBackward(full.final, full.events, full.hostWrites), full.initial)).toBe(0);
+    const storeOld = storeOldBytes(full.initial, full.events, full.hostWrites);
+    expect(Buffer.compare(undoBackward(full.final, full.events, full.hostWrites, storeOld), full.initial)).toBe(0);
     expect(pcProblems(full.events, full.positions!).slice(0, 10)).toEqual([]);
     const order = orderProblems(full.events);
     expect(order.problems.slice(0, 10)).toEqual([]);

@@ -147,7 +147,13 @@ class Memory {
 }
 
 /** Applies every memory effect forward from `initial`; returns the memory at the end. */
-export function replayForward(initial: Uint8Array, events: readonly DetailEvent[], hostWrites: readonly HostWrite[], segments: readonly Uint8Array[] = []): Uint8Array {
+export function replayForward(
+  initial: Uint8Array,
+  events: readonly DetailEvent[],
+  hostWrites: readonly HostWrite[],
+  segments: readonly Uint8Array[] = [],
+  onStore?: (event: number, oldBytes: Uint8Array) => void,
+): Uint8Array {
   const m = new Memory(initial);
   let h = 0;
   const host = (upTo: number) => {
@@ -161,6 +167,7 @@ export function replayForward(initial: Uint8Array, events: readonly DetailEvent[
     host(i);
     switch (e.kind) {
       case 'store':
+        onStore?.(i, m.bytes.slice(e.address, e.address + e.width));
         m.write(e.address, e.newBytes);
         break;
       case 'fill':
@@ -183,8 +190,21 @@ export function replayForward(initial: Uint8Array, events: readonly DetailEvent[
   return m.bytes;
 }
 
-/** Undoes every memory effect backward from `final` with the old bytes; returns the memory at the start. */
-export function undoBackward(final: Uint8Array, events: readonly DetailEvent[], hostWrites: readonly HostWrite[]): Uint8Array {
+/**
+ * The bytes each store overwrote (store events do not carry them), by event index: what a replay
+ * reads from memory just before the store, replaying forward from `initial`.
+ */
+export function storeOldBytes(initial: Uint8Array, events: readonly DetailEvent[], hostWrites: readonly HostWrite[], segments: readonly Uint8Array[] = []): Map<number, Uint8Array> {
+  const old = new Map<number, Uint8Array>();
+  replayForward(initial, events, hostWrites, segments, (i, bytes) => old.set(i, bytes));
+  return old;
+}
+
+/**
+ * Undoes every memory effect backward from `final`: bulk events with the old bytes they carry,
+ * stores with `storeOld` (`storeOldBytes`); returns the memory at the start.
+ */
+export function undoBackward(final: Uint8Array, events: readonly DetailEvent[], hostWrites: readonly HostWrite[], storeOld: ReadonlyMap<number, Uint8Array>): Uint8Array {
   const m = new Memory(final);
   let h = hostWrites.length - 1;
   const host = (downTo: number) => {
@@ -193,7 +213,7 @@ export function undoBackward(final: Uint8Array, events: readonly DetailEvent[], 
   for (let i = events.length - 1; i >= 0; i--) {
     host(i + 1);
     const e = events[i];
-    if (e.kind === 'store') m.write(e.address, e.oldBytes);
+    if (e.kind === 'store') m.write(e.address, storeOld.get(i)!);
     else if (e.kind === 'fill' || e.kind === 'copy' || e.kind === 'init') m.write(e.dest, e.oldBytes);
     else if (e.kind === 'grow' && e.result !== -1) m.resize(e.oldPages);
   }

@@ -113,7 +113,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('snapshot values and layout', 
   it('decodes the documented layout from hand-written bytes, and refuses every cut inside an event', () => {
     const bytes = new Uint8Array([
       0, 0, 0, 0, 0, 0, 0, 0, 0, // sync: time 0
-      14, 0x34, 0x12, 0, 0, 7, 0, 0, 0, // snapshot, pc 0x1234, delta 7
+      14, 0x34, 0x12, 0, 0, 7, 0, // snapshot, pc 0x1234, delta 7 (u16)
       3, 0, 0, 0, // func 3
       5, 0, 0, 0, 0, 0, 0, 0, // frame enter time 5
       14, 0, 0, 0, // size: 2 type bytes + 4 + 8
