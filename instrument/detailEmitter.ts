@@ -76,6 +76,10 @@ export interface DetailSlots {
   readonly lastTimeGlobal: number;
   /** `N` (i64): the time of the event being written (set by its header, copied to `L` at commit). */
   readonly eventTimeGlobal: number;
+  /** `K` (i32): events committed since the buffer last restarted (what a flush reports as its count). */
+  readonly countGlobal: number;
+  /** `E` (i64): the time of the last committed event (not sync): a flushed buffer's last time. */
+  readonly lastEventGlobal: number;
   /** Index of wtrace's event memory (= number of original memories). */
   readonly eventMemory: number;
   /** Value type byte of every global by index (imports first); reference types as their first byte. */
@@ -687,15 +691,19 @@ export class DetailEmitter implements InstructionHooks {
     this.eventMemarg(5);
   }
 
-  /** `P = p + size; L = N`. */
+  /** `P = p + size; L = N; K += 1; E = N`. */
   commit(size: number): void {
     this.getP().i32c(size).op(I32_ADD);
     this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
     this.commitTime();
   }
 
+  /** `L = N; K += 1; E = N`: the event at `p` is committed (`P` was moved past it). */
   private commitTime(): void {
-    this.out.u8(GLOBAL_GET).u32(this.slots.eventTimeGlobal).u8(GLOBAL_SET).u32(this.slots.lastTimeGlobal);
+    const { out, slots } = this;
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastTimeGlobal);
+    out.u8(GLOBAL_GET).u32(slots.countGlobal).u8(I32_CONST).u8(1).u8(I32_ADD).u8(GLOBAL_SET).u32(slots.countGlobal);
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastEventGlobal);
   }
 
   private getP(): this {

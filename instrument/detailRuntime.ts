@@ -8,15 +8,25 @@
  * sink is given, the instance keeps its events: with a sink they accumulate in its event memory
  * (which grows), without one they are discarded at each flush.
  */
-import { SYNC_SIZE } from './detailEvents.js';
-import { EVENTS_END_EXPORT, EVENTS_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
+import { SYNC_SIZE, timeDeltaAt } from './detailEvents.js';
+import { EVENTS_COUNT_EXPORT, EVENTS_END_EXPORT, EVENTS_EXPORT, EVENTS_LAST_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
+
+/** What a flushed buffer holds, as the module counted it (so that a recorder need not scan it). */
+export interface BufferSummary {
+  /** Events in the buffer (syncs are not events); at least 1. */
+  readonly count: number;
+  /** Times of its first and its last event. */
+  readonly firstTime: bigint;
+  readonly lastTime: bigint;
+}
 
 /**
- * Receives event bytes (a whole number of events; decodeDetailEvents reads their concatenation).
- * Every buffer starts with a time sync, so each one also decodes on its own. The array is a view
- * into the instance's event memory, valid only during the call: copy it to keep it.
+ * Receives event bytes (a whole number of events; decodeDetailEvents reads their concatenation)
+ * and their summary. Every buffer starts with a time sync, so each one also decodes on its own.
+ * The array is a view into the instance's event memory, valid only during the call: copy it to
+ * keep it.
  */
-export type EventSink = (events: Uint8Array) => void;
+export type EventSink = (events: Uint8Array, summary: BufferSummary) => void;
 
 /** `flush(-1)` from `drain` asks the runtime to bind to the instance being drained. */
 const BIND = -1;
@@ -24,6 +34,9 @@ const BIND = -1;
 interface RuntimeState {
   readonly sink: EventSink | undefined;
   memory: WebAssembly.Memory | undefined;
+  /** The instance's `K` and `E` globals (fullModule.ts). */
+  count: WebAssembly.Global | undefined;
+  last: WebAssembly.Global | undefined;
 }
 
 let binding: { instance: WebAssembly.Instance; state?: RuntimeState } | undefined;
@@ -34,19 +47,21 @@ let binding: { instance: WebAssembly.Instance; state?: RuntimeState } | undefine
  * `drain` bound it to last.
  */
 export function runtimeImports(sink?: EventSink): WebAssembly.Imports {
-  const state: RuntimeState = { sink, memory: undefined };
+  const state: RuntimeState = { sink, memory: undefined, count: undefined, last: undefined };
   const flush = (length: number): number => {
     if (length === BIND) {
       if (binding) {
-        state.memory = binding.instance.exports[EVENTS_EXPORT] as WebAssembly.Memory;
+        const exports = binding.instance.exports;
+        state.memory = exports[EVENTS_EXPORT] as WebAssembly.Memory;
+        state.count = exports[EVENTS_COUNT_EXPORT] as WebAssembly.Global;
+        state.last = exports[EVENTS_LAST_EXPORT] as WebAssembly.Global;
         binding.state = state;
       }
       return 0;
     }
     if (!state.sink) return 1;
     if (!state.memory) return 0; // not bound yet: keep the bytes (the event memory grows)
-    const bytes = new Uint8Array(state.memory.buffer, 0, length);
-    if (!onlySyncs(bytes)) state.sink(bytes);
+    deliver(state.sink, new Uint8Array(state.memory.buffer, 0, length), state.count!, state.last!);
     return 1;
   };
   return { [RUNTIME_MODULE]: { [FLUSH_IMPORT]: flush } };
@@ -63,7 +78,11 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   const memory = exports[EVENTS_EXPORT] as WebAssembly.Memory | undefined;
   const end = exports[EVENTS_END_EXPORT] as WebAssembly.Global | undefined;
   const flush = exports[FLUSH_EXPORT] as ((n: number) => number) | undefined;
-  if (!memory || !end || !flush || !exports[EVENTS_TIME_EXPORT]) throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
+  const count = exports[EVENTS_COUNT_EXPORT] as WebAssembly.Global | undefined;
+  const lastEvent = exports[EVENTS_LAST_EXPORT] as WebAssembly.Global | undefined;
+  if (!memory || !end || !flush || !exports[EVENTS_TIME_EXPORT] || !count || !lastEvent) {
+    throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
+  }
   binding = { instance };
   let state: RuntimeState | undefined;
   try {
@@ -74,8 +93,8 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   }
   const target = sink ?? state?.sink;
   const length = end.value as number;
-  const bytes = new Uint8Array(memory.buffer, 0, length);
-  if (target && !onlySyncs(bytes)) target(bytes);
+  if (target) deliver(target, new Uint8Array(memory.buffer, 0, length), count, lastEvent);
+  count.value = 0;
   // The buffer restarts with a sync of the last committed time (as the module's `reserve` does).
   const last = exports[EVENTS_TIME_EXPORT] as WebAssembly.Global;
   const view = new DataView(memory.buffer);
@@ -85,11 +104,20 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
 }
 
 /**
- * True if a buffer holds no event, only time syncs (a buffer always starts with one; another
- * is left alone when the event after it trapped): not worth a sink call. Reads the leading syncs only.
+ * Passes a buffer to `sink` with its summary: the count and last time from the module's globals,
+ * the first time from the header of the first event after the leading syncs. A buffer of syncs
+ * only (a buffer always starts with one; another is left alone when the event after it trapped)
+ * is not worth a sink call.
  */
-function onlySyncs(bytes: Uint8Array): boolean {
+function deliver(sink: EventSink, bytes: Uint8Array, count: WebAssembly.Global, last: WebAssembly.Global): void {
+  if ((count.value as number) === 0) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
-  while (at < bytes.length && bytes[at] === 0) at += SYNC_SIZE;
-  return at >= bytes.length;
+  let time = 0n;
+  while (bytes[at] === 0) {
+    time = view.getBigUint64(at + 1, true);
+    at += SYNC_SIZE;
+  }
+  const firstTime = BigInt.asUintN(64, time + BigInt(timeDeltaAt(bytes, at)));
+  sink(bytes, { count: count.value as number, firstTime, lastTime: BigInt.asUintN(64, last.value as bigint) });
 }

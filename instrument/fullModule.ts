@@ -20,6 +20,9 @@
  * - the export `__wtrace_flush` (the imported flush function, re-exported so that `drain` can
  *   reach the runtime that an instance was linked with);
  * - unless snapshots are off: the global `S` (the next snapshot time; snapshotEmitter.ts);
+ * - globals `K` (events committed since the buffer restarted, exported as
+ *   `__wtrace_events_count`) and `E` (the time of the last committed event, exported as
+ *   `__wtrace_events_last`): what a flush reports about its buffer without JS reading it;
  * - per function: the counter local and scratch locals.
  */
 import { UnsupportedWasmError } from '../src/errors.js';
@@ -45,6 +48,10 @@ const NUMERIC_TYPES = new Set([0x7f, 0x7e, 0x7d, 0x7c]);
 export const EVENTS_END_EXPORT = '__wtrace_events_end';
 /** The time of the last committed event or sync (i64): what the next time delta counts from. */
 export const EVENTS_TIME_EXPORT = '__wtrace_events_time';
+/** Events committed since the buffer last restarted (i32). */
+export const EVENTS_COUNT_EXPORT = '__wtrace_events_count';
+/** The time of the last committed event (i64; 0 before any). */
+export const EVENTS_LAST_EXPORT = '__wtrace_events_last';
 export const FLUSH_EXPORT = '__wtrace_flush';
 export const RUNTIME_MODULE = 'wtrace';
 export const FLUSH_IMPORT = 'flush';
@@ -79,7 +86,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const interval = snapshotIntervalOf(options.snapshotInterval);
   const { layout } = positions;
   const taken = [...layout.exportNames].filter(
-    (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
+    (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, EVENTS_COUNT_EXPORT, EVENTS_LAST_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
   );
   if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
   const find = (id: number) => layout.sections.find((s) => s.id === id);
@@ -110,6 +117,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const lastTimeGlobal = timeGlobal + (hasTryTable ? 4 : 3);
   const eventTimeGlobal = lastTimeGlobal + 1;
   const nextSnapshotGlobal = interval === null ? -1 : eventTimeGlobal + 1; // `S`
+  const countGlobal = eventTimeGlobal + (interval === null ? 1 : 2); // `K`
+  const lastEventGlobal = countGlobal + 1; // `E`
   const syncFunc = reserveFunc + 1;
   const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
 
@@ -149,7 +158,9 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // L
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // N
     if (interval !== null) w.u8(ValType.i64).u8(1).u8(0x42).s64(interval).u8(0x0b); // S: the first snapshot once the time reaches the interval
-    return (depthGlobal >= 0 ? 6 : 5) + (interval === null ? 0 : 1);
+    w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // K
+    w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // E
+    return (depthGlobal >= 0 ? 8 : 7) + (interval === null ? 0 : 1);
   }, (r, w) => {
     copyValType(r, w);
     w.u8(r.u8());
@@ -161,6 +172,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.name(EVENTS_END_EXPORT).u8(3).u32(endGlobal);
     w.name(FLUSH_EXPORT).u8(0).u32(flushFunc);
     w.name(EVENTS_TIME_EXPORT).u8(3).u32(lastTimeGlobal);
+    w.name(EVENTS_COUNT_EXPORT).u8(3).u32(countGlobal);
+    w.name(EVENTS_LAST_EXPORT).u8(3).u32(lastEventGlobal);
     // Every numeric global of the program, so keyframes can hold their values (JS cannot read
     // an unexported global; v128 and reference globals are not readable as numbers).
     let extra = 0;
@@ -169,7 +182,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
       w.name(`${GLOBAL_EXPORT_PREFIX}${index}`).u8(3).u32(index);
       extra++;
     });
-    return 5 + extra;
+    return 7 + extra;
   }, (r, w) => {
     const nameStart = r.offset;
     const nameLength = r.u32();
@@ -184,7 +197,10 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   if (find(S.element)) vec(S.element, () => 0, (r, w) => rewriteElement(r, w, shift));
   if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
 
-  const slots = { timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, reserveFunc, syncFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions };
+  const slots = {
+    timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, countGlobal, lastEventGlobal,
+    reserveFunc, syncFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions,
+  };
   const copies = new CopyLog();
   const code = new ByteWriter().u32(positions.functions.length + 2 + writers.count);
   positions.functions.forEach((fn, i) => {
@@ -206,7 +222,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     emitCountedCode(wasm, fn.instructions, { local, global: timeGlobal }, w, emitter, observer);
     code.u32(w.length).bytes(w.toBytes());
   });
-  const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, lastTimeGlobal, eventMemory });
+  const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, lastTimeGlobal, countGlobal, eventMemory });
   code.u32(reserve.length).bytes(reserve);
   const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, eventMemory });
   code.u32(sync.length).bytes(sync);
@@ -430,7 +446,7 @@ function readFullLayout(wasm: Uint8Array, find: (id: number) => SectionSpan | un
  * if the room is still missing (no consumer bound yet, or a bulk event larger than the buffer)
  * it grows the event memory, at least doubling it. A failed grow traps (`unreachable`).
  */
-function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: number; lastTimeGlobal: number; eventMemory: number }): Uint8Array {
+function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: number; lastTimeGlobal: number; countGlobal: number; eventMemory: number }): Uint8Array {
   const w = new ByteWriter();
   // locals: 1 = need (i64), 2 = cap (i64), 3 = pages (i32)
   w.u32(2).u32(2).u8(ValType.i64).u32(1).u8(ValType.i32);
@@ -439,7 +455,7 @@ function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: num
   const ls = (i: number) => w.u8(0x21).u32(i);
   const msize = () => w.u8(0x3f).u32(s.eventMemory);
   const memarg = (offset: number) => (s.eventMemory === 0 ? w.u8(0) : w.u8(0x40).u32(s.eventMemory), w.u32(offset));
-  // if (P > SYNC_SIZE && flush(P)) { the buffer restarts with a sync of L; P = SYNC_SIZE }
+  // if (P > SYNC_SIZE && flush(P)) { the buffer restarts with a sync of L; P = SYNC_SIZE; K = 0 }
   g(s.endGlobal).u8(0x41).u8(SYNC_SIZE).u8(0x4b).u8(0x04).u8(0x40); // i32.gt_u; if
   g(s.endGlobal).u8(0x10).u32(s.flushFunc);
   w.u8(0x04).u8(0x40);
@@ -449,6 +465,7 @@ function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: num
   g(s.lastTimeGlobal).u8(0x37); // i64.store L at 1
   memarg(1);
   w.u8(0x41).u8(SYNC_SIZE).u8(0x24).u32(s.endGlobal);
+  w.u8(0x41).u8(0).u8(0x24).u32(s.countGlobal);
   w.u8(0x0b);
   w.u8(0x0b);
   // need = P + n + MAX_FIXED_EVENT_SIZE; cap = size << 16
@@ -484,7 +501,7 @@ function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlobal: num
 /**
  * `sync(p: i32) -> i32`: commits a time sync (kind 0, the absolute time `N`) at `p` (= `P`),
  * so that the event being written at the returned `p + SYNC_SIZE` has delta 0; `L = N`. Called
- * when an event's delta from `L` does not fit 32 bits. Room for it was reserved with the event.
+ * when an event's delta from `L` does not fit 16 bits. Room for it was reserved with the event.
  */
 function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTimeGlobal: number; eventMemory: number }): Uint8Array {
   const w = new ByteWriter();

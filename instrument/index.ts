@@ -12,7 +12,7 @@ import { decodePositions, type ModulePositions } from './positions.js';
 
 export { decodePositions, type FunctionPositions, type Instruction, type ModulePositions } from './positions.js';
 export { TIME_EXPORT } from './countInstructions.js';
-export { drain, runtimeImports, type EventSink } from './detailRuntime.js';
+export { drain, runtimeImports, type BufferSummary, type EventSink } from './detailRuntime.js';
 export {
   countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
   type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent, type SnapshotEvent,

@@ -10,6 +10,7 @@
  * events carry, a replay can walk back from it to any earlier time the chunks cover.
  */
 import type { GlobalValue, TraceWriter } from '../trace/index.js';
+import type { BufferSummary } from '../../instrument/index.js';
 
 export interface DetailBounds {
   /** Keep events in [from, to] only. */
@@ -24,7 +25,10 @@ export interface DetailBounds {
 
 /** Where finished chunks go: the trace writer itself, or an off-thread compressor in front of it. */
 export interface DetailChunkStore {
-  /** `events` may be a view that is reused after the call returns. */
+  /**
+   * Appends a chunk. `events` is the store's from now on (the recorder's batching hands over a
+   * buffer it never touches again): the store may keep it or transfer it to another thread.
+   */
   append(events: Uint8Array, firstTime: bigint, endTime: bigint, eventCount: number): void;
   /** Waits until every appended chunk is in the trace. */
   flush(): void;
@@ -38,8 +42,6 @@ export interface DetailSource {
   now(): bigint;
   /** The program's numeric globals now (what keyframes store besides memory). */
   globals(): GlobalValue[];
-  /** Events in one flushed buffer, and the times of its first and last event. */
-  scan(events: Uint8Array): { count: number; firstTime: bigint; lastTime: bigint };
 }
 
 interface HeldChunk {
@@ -56,7 +58,10 @@ interface HeldChunk {
  */
 export const DETAIL_CHUNK_BYTES = 4 << 20;
 
-/** Joins consecutive small chunks into ones of at least `size` bytes before `inner` sees them. */
+/**
+ * Joins consecutive small chunks (views, copied here) into ones of at least `size` bytes before
+ * `inner` sees them; each joined chunk is a buffer of its own that `inner` keeps.
+ */
 function batched(inner: DetailChunkStore, size: number): DetailChunkStore {
   let buffer = new Uint8Array(size * 2);
   let length = 0;
@@ -64,7 +69,9 @@ function batched(inner: DetailChunkStore, size: number): DetailChunkStore {
   let endTime = 0n;
   let count = 0;
   const emit = () => {
-    if (length > 0) inner.append(buffer.subarray(0, length), firstTime, endTime, count);
+    if (length === 0) return;
+    inner.append(buffer.subarray(0, length), firstTime, endTime, count);
+    buffer = new Uint8Array(size * 2);
     length = 0;
     count = 0;
   };
@@ -121,12 +128,12 @@ export class DetailRecorder {
 
   /**
    * The sink for the instrumented module's flushes. `events` may be a view: used before returning.
-   * Chunk times come from the events themselves: the module's time global lags behind its
-   * functions' local counters between calls, so it is not read here.
+   * Chunk times come from the events (the summary the module keeps of them): the module's time
+   * global lags behind its functions' local counters between calls, so it is not read here.
    */
-  readonly sink = (events: Uint8Array): void => {
+  readonly sink = (events: Uint8Array, summary: BufferSummary): void => {
     if (events.length === 0) return;
-    const { count, firstTime, lastTime } = this.source.scan(events);
+    const { count, firstTime, lastTime } = summary;
     this.lastEventTime = lastTime;
     const { window, last } = this.bounds;
     if (last != null) return this.hold({ events: events.slice(), firstTime, endTime: lastTime, count }, last);

@@ -43,7 +43,6 @@ export class FullDetailRun {
         memory: () => new Uint8Array((this.instance!.exports.memory as WebAssembly.Memory).buffer),
         globals: () => this.globals(),
         now: this.now,
-        scan: compiler.scanDetailEvents,
       },
       bounds,
       store,

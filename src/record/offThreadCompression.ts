@@ -62,8 +62,9 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
         writer.appendEncodedDetail(events, 'raw', events.length, firstTime, endTime, count, index);
         return;
       }
-      const data = events.slice();
-      channel.port.postMessage({ index, data, rawSize: data.length, firstTime, endTime, count } satisfies ChunkMessage, [data.buffer]);
+      // The chunk is ours (DetailChunkStore.append): transferred, not copied.
+      const data = events;
+      channel.port.postMessage({ index, data, rawSize: data.length, firstTime, endTime, count } satisfies ChunkMessage, [data.buffer as ArrayBuffer]);
       posted++;
     },
     flush: () => waitForAll(),

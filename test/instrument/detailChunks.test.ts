@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countDetailEvents, decodeDetailEvents, drain, instrument, scanDetailEvents, TIME_EXPORT, type DetailEvent } from '../../instrument/index.js';
+import { countDetailEvents, decodeDetailEvents, drain, instrument, scanDetailEvents, TIME_EXPORT, type BufferSummary, type DetailEvent } from '../../instrument/index.js';
 
 const haveWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
 
@@ -45,7 +45,11 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
   it('every flushed buffer decodes alone, and any grouping of buffers decodes to the same events', async () => {
     const result = await instrument(assemble(PROGRAM), { detail: 'full' });
     const chunks: Uint8Array[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e) => void chunks.push(e.slice())));
+    const summaries: BufferSummary[] = [];
+    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
+      chunks.push(e.slice());
+      summaries.push(summary);
+    }));
     drain(instance);
     const time = instance.exports[TIME_EXPORT] as WebAssembly.Global;
     const f = instance.exports.f as (n: number) => void;
@@ -69,14 +73,16 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
       for (let i = 0; i < chunks.length; i += group) batches.push(Buffer.concat(chunks.slice(i, i + group)));
       expect(decodeEach(batches)).toEqual(all);
     }
-    // Each buffer's summary agrees with its decoded events.
+    // Each buffer's summary, scanned and as the module counted it, agrees with its decoded events.
     let seen = 0;
-    for (const c of chunks) {
+    chunks.forEach((c, i) => {
       const events = decodeDetailEvents(c);
       expect(events.length).toBeGreaterThan(0);
-      expect(scanDetailEvents(c)).toEqual({ count: events.length, firstTime: events[0].time, lastTime: events[events.length - 1].time });
+      const want = { count: events.length, firstTime: events[0].time, lastTime: events[events.length - 1].time };
+      expect(scanDetailEvents(c)).toEqual(want);
+      expect(summaries[i]).toEqual(want);
       seen += events.length;
-    }
+    });
     expect(seen).toBe(all.length);
 
     // Exact times across the syncs: each call of f enters at the time the loop above read.
@@ -89,7 +95,11 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
   it('a cut at any byte inside an event is an error, a cut at any event boundary decodes', async () => {
     const result = await instrument(assemble(PROGRAM), { detail: 'full' });
     const chunks: Uint8Array[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e) => void chunks.push(e.slice())));
+    const summaries: BufferSummary[] = [];
+    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
+      chunks.push(e.slice());
+      summaries.push(summary);
+    }));
     drain(instance);
     (instance.exports.f as (n: number) => void)(40);
     drain(instance);
@@ -115,7 +125,11 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     const result = await instrument(assemble(`(module (memory (export "memory") 1)
       (func (export "f") (param i32) local.get 0 i32.const 1 i32.store))`), { detail: 'full' });
     const chunks: Uint8Array[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e) => void chunks.push(e.slice())));
+    const summaries: BufferSummary[] = [];
+    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
+      chunks.push(e.slice());
+      summaries.push(summary);
+    }));
     drain(instance);
     const time = instance.exports[TIME_EXPORT] as WebAssembly.Global;
     const f = instance.exports.f as (a: number) => void;

@@ -21,14 +21,13 @@ function run(bounds: DetailBounds): { chunks: [bigint, bigint][]; keyframes: big
   });
   let time = 0n;
   const memory = new Uint8Array(65536);
-  // Each buffer holds one event from time t-999 to t; an import call follows at t+1.
-  const scan = () => ({ count: 1, firstTime: time - 999n, lastTime: time });
-  const recorder = new DetailRecorder(writer, { memory: () => memory, globals: () => [{ name: 'global 0', value: Number(time) }], now: () => time, scan }, { chunkBytes: 100, ...bounds });
+  const recorder = new DetailRecorder(writer, { memory: () => memory, globals: () => [{ name: 'global 0', value: Number(time) }], now: () => time }, { chunkBytes: 100, ...bounds });
   recorder.start();
   for (let i = 0; i < 10; i++) {
     time += 1000n;
     memory[i] = i + 1;
-    recorder.sink(new Uint8Array(100).fill(i));
+    // Each buffer holds events from time t-999 to t (its summary says so); an import call follows at t+1.
+    recorder.sink(new Uint8Array(100).fill(i), { count: 1, firstTime: time - 999n, lastTime: time });
     recorder.atImportCall(time + 1n);
   }
   recorder.finish();
