@@ -30,6 +30,11 @@ export interface DetailChunkStore {
    * buffer it never touches again): the store may keep it or transfer it to another thread.
    */
   append(events: Uint8Array, firstTime: bigint, endTime: bigint, eventCount: number): void;
+  /**
+   * A buffer of at least `bytes` that an earlier `append` handed over and the store is done with,
+   * for the batching to fill again (saves allocating and zeroing one per chunk); null if none.
+   */
+  spare?(bytes: number): Uint8Array | null;
   /** Waits until every appended chunk is in the trace. */
   flush(): void;
 }
@@ -63,7 +68,8 @@ export const DETAIL_CHUNK_BYTES = 4 << 20;
  * `inner` sees them; each joined chunk is a buffer of its own that `inner` keeps.
  */
 function batched(inner: DetailChunkStore, size: number): DetailChunkStore {
-  let buffer = new Uint8Array(size * 2);
+  const fresh = () => inner.spare?.(size * 2) ?? new Uint8Array(size * 2);
+  let buffer = fresh();
   let length = 0;
   let firstTime = 0n;
   let endTime = 0n;
@@ -71,7 +77,7 @@ function batched(inner: DetailChunkStore, size: number): DetailChunkStore {
   const emit = () => {
     if (length === 0) return;
     inner.append(buffer.subarray(0, length), firstTime, endTime, count);
-    buffer = new Uint8Array(size * 2);
+    buffer = fresh();
     length = 0;
     count = 0;
   };

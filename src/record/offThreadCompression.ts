@@ -18,6 +18,8 @@ const MAX_IN_FLIGHT = 8;
 interface ChunkMessage {
   readonly index: number;
   readonly data: Uint8Array;
+  /** Coming back: the raw chunk's buffer, returned for the worker to fill again. */
+  readonly spent?: ArrayBuffer;
   readonly rawSize: number;
   readonly firstTime: bigint;
   readonly endTime: bigint;
@@ -34,8 +36,10 @@ export interface CompressionChannel {
 export function serveCompression(port: MessagePort, done: SharedArrayBuffer): void {
   const counter = new Int32Array(done);
   port.on('message', (m: ChunkMessage) => {
-    // Copied back, not transferred: zstd's output buffer may share memory with other buffers.
-    port.postMessage({ ...m, data: compressDetail(m.data) } satisfies ChunkMessage);
+    // The compressed bytes are copied back, not transferred: zstd's output buffer may share
+    // memory with other buffers. The raw chunk's buffer goes back for reuse.
+    const spent = m.data.buffer as ArrayBuffer;
+    port.postMessage({ ...m, data: compressDetail(m.data), spent } satisfies ChunkMessage, [spent]);
     Atomics.add(counter, 0, 1);
     Atomics.notify(counter, 0);
   });
@@ -47,10 +51,12 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
   const counter = new Int32Array(channel.done);
   let posted = 0;
   let collected = 0;
+  const spares: ArrayBuffer[] = [];
   const collect = () => {
     for (let m = receiveMessageOnPort(channel.port); m !== undefined; m = receiveMessageOnPort(channel.port)) {
       const c = m.message as ChunkMessage;
       writer.appendEncodedDetail(c.data, 'zstd', c.rawSize, c.firstTime, c.endTime, c.count, c.index);
+      if (c.spent !== undefined) spares.push(c.spent);
       collected++;
     }
   };
@@ -60,6 +66,7 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
       const index = writer.reserveDetailIndex(); // readers order chunks by index, not by arrival
       if (posted - collected >= MAX_IN_FLIGHT) {
         writer.appendEncodedDetail(events, 'raw', events.length, firstTime, endTime, count, index);
+        spares.push(events.buffer as ArrayBuffer); // SQLite copied it
         return;
       }
       // The chunk is ours (DetailChunkStore.append): transferred, not copied.
@@ -68,6 +75,13 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
       posted++;
     },
     flush: () => waitForAll(),
+    spare(bytes) {
+      collect();
+      for (let i = spares.length - 1; i >= 0; i--) {
+        if (spares[i].byteLength >= bytes) return new Uint8Array(spares.splice(i, 1)[0]);
+      }
+      return null;
+    },
   };
 
   /** Blocks until every posted chunk came back and is written. */

