@@ -18,6 +18,7 @@ interface RecordFlags {
   stackSize?: number;
   window?: string;
   last?: string;
+  snapshotEvery?: string;
 }
 
 export function registerRecord(program: Command, setExit: (code: number) => void): void {
@@ -32,6 +33,7 @@ export function registerRecord(program: Command, setExit: (code: number) => void
     .option('--detail <level>', 'what to record: inputs (the input log; default) or full (also detail events)', 'inputs')
     .option('--window <FROM..TO>', 'full: keep detail events only between these instruction times')
     .option('--last <N>', 'full: keep detail events only for the last N instructions (flight recorder)')
+    .option('--snapshot-every <N|off>', 'full: instructions between locals snapshots (default 65536; off: none)')
     .option('--invoke <name>', 'reactor: call _initialize, then this export')
     .option('--allow-unknown-imports', 'stub imports outside WASI preview1 with functions that trap when called')
     .option('--stack-size <MiB>', 'stack for the program (default 256)', parsePositiveInt)
@@ -49,7 +51,9 @@ function toOptions(wasm: string, args: string[], flags: RecordFlags) {
     throw new UsageError('--window and --last bound detail events: they need --detail full');
   }
   if (flags.window && flags.last) throw new UsageError('--window and --last cannot be combined');
+  if (flags.snapshotEvery !== undefined && flags.detail !== 'full') throw new UsageError('--snapshot-every sets where detail events hold locals: it needs --detail full');
   return {
+    snapshotInterval: flags.snapshotEvery === undefined ? undefined : parseSnapshotEvery(flags.snapshotEvery),
     bounds: { window: flags.window ? parseWindow(flags.window) : null, last: flags.last ? parseCount('--last', flags.last) : null },
     wasmPath: wasm,
     // With pass-through options commander keeps the `--` that separates the program's arguments.
@@ -72,6 +76,15 @@ function parseWindow(spec: string): { from: bigint; to: bigint } {
   const to = m[2] === '' ? 2n ** 64n - 1n : BigInt(m[2]);
   if (to < from) throw new UsageError(`--window ${spec}: TO is before FROM`);
   return { from, to };
+}
+
+/** `--snapshot-every`: a positive instruction count below 2^63, or `off`. */
+function parseSnapshotEvery(spec: string): bigint | false {
+  if (spec === 'off') return false;
+  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n || BigInt(spec) >= 2n ** 63n) {
+    throw new UsageError(`--snapshot-every ${spec}: expected a positive number of instructions below 2^63, or off`);
+  }
+  return BigInt(spec);
 }
 
 function parseCount(option: string, spec: string): bigint {

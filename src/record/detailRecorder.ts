@@ -6,8 +6,8 @@
  *   more than asked at the edges);
  * - `last`: a flight recorder keeping only the chunks covering the last N instructions before
  *   the end, held in memory and written when the run ends.
- * A keyframe is always written at the end (the final memory): with the old values that store
- * events carry, a replay can walk back from it to any earlier time the chunks cover.
+ * A keyframe is always written at the end (the final memory): a replay, which rebuilds memory
+ * forward from the keyframe at time 0, checks its result against it.
  */
 import type { GlobalValue, TraceWriter } from '../trace/index.js';
 import type { BufferSummary } from '../../instrument/index.js';

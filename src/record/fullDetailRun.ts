@@ -16,10 +16,13 @@ export interface FullDetailPlan {
   readonly instrumented: InstrumentedModule;
 }
 
-/** Instruments `bytes` for full detail, loading the compiler only now. */
-export async function planFullDetail(bytes: Uint8Array, source: string): Promise<FullDetailPlan> {
+/**
+ * Instruments `bytes` for full detail, loading the compiler only now. `snapshotInterval`: as
+ * `InstrumentOptions.snapshotInterval` (absent: the default).
+ */
+export async function planFullDetail(bytes: Uint8Array, source: string, snapshotInterval?: bigint | false): Promise<FullDetailPlan> {
   const compiler = await import('../../instrument/index.js');
-  return { compiler, instrumented: await compiler.instrument(bytes, { detail: 'full', source }) };
+  return { compiler, instrumented: await compiler.instrument(bytes, { detail: 'full', source, snapshotInterval }) };
 }
 
 export class FullDetailRun {

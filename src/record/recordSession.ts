@@ -34,6 +34,11 @@ export interface RecordOptions {
   readonly allowUnknownImports?: boolean;
   /** `full` only: a time window or a flight-recorder length for the detail events. */
   readonly bounds?: DetailBounds;
+  /**
+   * `full` only: instructions between locals snapshots (default 2^16, `DEFAULT_SNAPSHOT_INTERVAL`);
+   * `false` for none. docs/instrumentation.md, "Snapshots".
+   */
+  readonly snapshotInterval?: bigint | false;
 }
 
 export interface RecordResult {
@@ -72,7 +77,7 @@ export async function recordHere(
   const checked = checkModule(options.wasmPath, bytes, { invoke, allowUnknownImports: options.allowUnknownImports ?? false });
   for (const dir of options.dirs) checkDir(dir);
   // The compiler loads only for full detail: inputs recordings start faster without it.
-  const plan = options.detail === 'full' ? await planFullDetail(bytes, options.wasmPath) : null;
+  const plan = options.detail === 'full' ? await planFullDetail(bytes, options.wasmPath, options.snapshotInterval) : null;
 
   const fileName = path.basename(options.wasmPath);
   const argv = [options.wasmPath, ...options.args];
