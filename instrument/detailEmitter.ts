@@ -4,84 +4,27 @@
  * (timeCounter.ts). Every original instruction keeps its bytes, except that function indices
  * (`call`, `return_call`, `ref.func`) are shifted past the one added import (fullModule.ts).
  *
- * An event is written at the buffer's end pointer `P` (a global) and committed by advancing
- * `P`; a store's old value is loaded with the store's own memarg first, so a store that traps
- * traps on that load, identically, before anything is committed. The fast path checks
- * `P > LIMIT` (room for any fixed-size event) and otherwise calls the module's `reserve`
- * helper, which flushes the buffer to JS or grows the event memory.
+ * The event code's building blocks (room, header, commit) are eventWriter.ts's. An instruction
+ * that can trap has its event committed after it (a store) or only once the trap is excluded
+ * (bulk operations check their range first), so a trap commits nothing.
  */
-import { ByteWriter } from './byteWriter.js';
+import type { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
-import { EventKind, HEADER_SIZE, MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, storeKind, SYNC_SIZE, valueSize } from './detailEvents.js';
+import { EventKind, HEADER_SIZE, storeKind, valueSize } from './detailEvents.js';
+import {
+  CALL, ELSE, END, GLOBAL_GET, I32_ADD, I32_CONST, I32_EQ, I32_GE_U, I32_NE, I32_OR, I32_SUB, I64_ADD, I64_CONST, I64_EXTEND_I32_U,
+  GLOBAL_SET, I64_LE_U, I64_SHL, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, MEMORY_SIZE, VOID,
+} from './emitOps.js';
+import { EventWriter, ValType, type EventSlots } from './eventWriter.js';
 import { emitLoopSnapshot, emitSnapshotLimit, type SnapshotSlots } from './snapshotEmitter.js';
 import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
 
-// Opcodes used by the emitted code.
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const GLOBAL_GET = 0x23;
-const GLOBAL_SET = 0x24;
-const I32_CONST = 0x41;
-const I64_CONST = 0x42;
-const I64_ADD = 0x7c;
-const I64_SUB = 0x7d;
-const I64_GT_U = 0x56;
-const I64_STORE16 = 0x3d;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_GT_U = 0x4b;
-const I32_NE = 0x47;
-const I32_EQ = 0x46;
-const I32_GE_U = 0x4f;
-const I32_OR = 0x72;
-const I64_LE_U = 0x58;
-const I64_SHL = 0x86;
-const I64_OR = 0x84;
-const I64_EXTEND_I32_U = 0xad;
-const IF = 0x04;
-const ELSE = 0x05;
-const END = 0x0b;
-const VOID = 0x40;
-const CALL = 0x10;
-const MEMORY_SIZE = 0x3f;
-
-/** A value the emitted code reads from a local (an i32 pc, an i64 time) instead of a constant. */
-export interface InLocal {
-  readonly local: number;
-}
-
-/** Value types as their binary bytes. */
-export const ValType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
-
 /** Where a function's counter, scratch locals and the module's event machinery live. */
-export interface DetailSlots {
+export interface DetailSlots extends EventSlots {
   /** Original index of the function being emitted (reported in enter/exit events). */
   readonly funcIndex: number;
-  /** First added local: the counter `c` (i64). */
-  readonly local: number;
-  /** The scratch locals after it (`scratchLocals`). */
+  /** The scratch locals after the counter (`scratchLocals`). */
   readonly scratch: ScratchLocals;
-  /** The time global `T`. */
-  readonly timeGlobal: number;
-  /** The event buffer's end pointer `P` (i32). */
-  readonly endGlobal: number;
-  /** `P` above this needs the slow path (i32, unsigned). */
-  readonly limitGlobal: number;
-  /** New index of the `reserve(n: i32) -> i32` helper. */
-  readonly reserveFunc: number;
-  /** New index of the `sync(p: i32) -> i32` helper (commits a time sync at `p`, returns where the event goes). */
-  readonly syncFunc: number;
-  /** `L` (i64): the time of the last committed event or sync, which a header's delta counts from. */
-  readonly lastTimeGlobal: number;
-  /** `N` (i64): the time of the event being written (set by its header, copied to `L` at commit). */
-  readonly eventTimeGlobal: number;
-  /** `K` (i32): events committed since the buffer last restarted (what a flush reports as its count). */
-  readonly countGlobal: number;
-  /** `E` (i64): the time of the last committed event (not sync): a flushed buffer's last time. */
-  readonly lastEventGlobal: number;
-  /** Index of wtrace's event memory (= number of original memories). */
-  readonly eventMemory: number;
   /** Value type byte of every global by index (imports first); reference types as their first byte. */
   readonly globalTypes: readonly number[];
   /** Number of imported functions in the original module: indices at or above shift by one. */
@@ -132,6 +75,8 @@ const NULLABLE_REF = 0x63;
 const REF_AS_NON_NULL = 0xd4;
 
 const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.f64, ValType.v128]);
+
+export { ValType };
 
 /**
  * Chooses the scratch locals one function needs, numbered from `first` (just after the counter),
@@ -231,8 +176,7 @@ const CODE_MEMORY_FILL = 0xfc0b;
 const CODE_GLOBAL_SET = 0x24;
 
 /** The hooks that weave detail events into one function body. */
-export class DetailEmitter implements InstructionHooks {
-  private readonly p: number;
+export class DetailEmitter extends EventWriter<DetailSlots> implements InstructionHooks {
   private readonly a: number;
   private readonly b: number;
   private readonly x: number;
@@ -248,11 +192,12 @@ export class DetailEmitter implements InstructionHooks {
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly slots: DetailSlots,
-    readonly out: ByteWriter,
+    slots: DetailSlots,
+    out: ByteWriter,
     instructions: readonly Instruction[] = [],
   ) {
-    ({ p: this.p, a: this.a, b: this.b, x: this.x } = slots.scratch);
+    super(slots, out, slots.scratch.p);
+    ({ a: this.a, b: this.b, x: this.x } = slots.scratch);
     this.catchTargets = tryTableTargets(instructions);
     const { entry, snapshotLimit } = slots.scratch;
     if (slots.snapshots && (entry < 0 || snapshotLimit < 0)) throw new Error(`function ${slots.funcIndex}: snapshots need the enter-time and limit locals`);
@@ -475,46 +420,6 @@ export class DetailEmitter implements InstructionHooks {
   }
 
   /**
-   * Stores `local` (value type `t`, its first byte) at `p + at` as an event value: numbers as
-   * raw bits (floats reinterpreted), v128 as 16 bytes, a reference as one byte (1: not null).
-   */
-  storeValue(local: number, t: number, at: number): void {
-    const { out } = this;
-    this.getP().get(local);
-    if (t === ValType.i32) this.i32Store(at);
-    else if (t === ValType.i64) out.u8(0x37);
-    else if (t === ValType.f32) this.op(0xbc).i32Store(at); // i32.reinterpret_f32
-    else if (t === ValType.f64) out.u8(0xbd).u8(0x37); // i64.reinterpret_f64
-    else if (t === ValType.v128) out.u8(0xfd).u32(0x0b);
-    else out.u8(0xd1).u8(0x45).u8(0x3a); // ref.is_null, i32.eqz (1: not null), i32.store8
-    if (t === ValType.i64 || t === ValType.f64 || t === ValType.v128 || !NUMERIC.has(t)) this.eventMemarg(at);
-  }
-
-  /** Constant bytes at a static offset of the event, in i64/i32/i16/i8 stores. */
-  constBytes(offset: number, data: Uint8Array): void {
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    let i = 0;
-    while (i < data.length) {
-      const left = data.length - i;
-      this.getP();
-      if (left >= 8) {
-        this.out.u8(I64_CONST).s64(dv.getBigInt64(i, true)).u8(0x37);
-        this.eventMemarg(offset + i);
-        i += 8;
-      } else if (left >= 4) {
-        this.i32c(dv.getInt32(i, true)).i32Store(offset + i);
-        i += 4;
-      } else if (left >= 2) {
-        this.i32c(dv.getUint16(i, true)).op(0x3b).eventMemarg(offset + i); // i32.store16
-        i += 2;
-      } else {
-        this.i32c(data[i]).op(0x3a).eventMemarg(offset + i); // i32.store8
-        i += 1;
-      }
-    }
-  }
-
-  /**
    * A store: the effective address and the new bytes (the original opcode, into the event
    * memory), then the store itself; the event is committed after it, so a store that traps
    * (out of bounds, or an address + offset past 2^32) logs nothing.
@@ -625,118 +530,6 @@ export class DetailEmitter implements InstructionHooks {
       this.commitTime();
       out.u8(END);
     };
-  }
-
-  // --- building blocks -------------------------------------------------------------------
-
-  /** Reserve, header, `payload()`, commit: an event of fixed `size` completed at once. */
-  private fixedEvent(kind: number, pc: number, time: InstructionTime, size: number, payload: () => void): void {
-    this.reserveFixed();
-    this.header(kind, pc, time);
-    payload();
-    this.commit(size);
-  }
-
-  /** Room for an event of `size` bytes: the fast path up to `MAX_FIXED_EVENT_SIZE`, else `p = P; if (p + k > LIMIT) p = reserve(k)`. */
-  reserveSized(size: number): void {
-    if (size + SYNC_SIZE <= MAX_FIXED_EVENT_SIZE) {
-      this.reserveFixed();
-      return;
-    }
-    const { out, slots } = this;
-    const k = size + SYNC_SIZE - MAX_FIXED_EVENT_SIZE; // room for a sync before the event too
-    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p).u8(I32_CONST).s64(BigInt(k)).u8(I32_ADD);
-    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
-    out.u8(IF).u8(VOID).u8(I32_CONST).s64(BigInt(k)).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
-  }
-
-  /** `p = P; if (p > LIMIT) p = reserve(0)`. */
-  private reserveFixed(): void {
-    const { out, slots } = this;
-    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p);
-    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
-    out.u8(IF).u8(VOID).u8(I32_CONST).u8(0).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
-  }
-
-  /**
-   * `N` = the event's time (`T + c + k`, or an i64 local); if `N - L` does not fit a u16 (or is
-   * negative), `p = sync(p)` first; then kind and pc (a constant, or an i32 local) in one i64
-   * store at +0 and the delta `N - L` (u16) at +5 (overwriting the first store's top bytes; the
-   * payload overwrites its last one). `L = N` happens at the commit, so an event that is never committed
-   * (a trap) leaves the stream consistent.
-   */
-  header(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
-    const { out, slots } = this;
-    if ('local' in time) {
-      out.u8(LOCAL_GET).u32(time.local);
-    } else {
-      out.u8(GLOBAL_GET).u32(slots.timeGlobal);
-      if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
-      if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
-    }
-    out.u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
-    out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
-    out.u8(IF).u8(VOID);
-    this.getP();
-    out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
-    this.getP();
-    if (typeof pc === 'number') out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n));
-    else out.u8(LOCAL_GET).u32(pc.local).u8(I64_EXTEND_I32_U).u8(I64_CONST).u8(8).u8(I64_SHL).u8(I64_CONST).s64(BigInt(kind)).u8(I64_OR);
-    out.u8(0x37);
-    this.eventMemarg(0);
-    this.getP();
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
-    out.u8(I64_STORE16);
-    this.eventMemarg(5);
-  }
-
-  /** `P = p + size; L = N; K += 1; E = N`. */
-  commit(size: number): void {
-    this.getP().i32c(size).op(I32_ADD);
-    this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
-    this.commitTime();
-  }
-
-  /** `L = N; K += 1; E = N`: the event at `p` is committed (`P` was moved past it). */
-  private commitTime(): void {
-    const { out, slots } = this;
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastTimeGlobal);
-    out.u8(GLOBAL_GET).u32(slots.countGlobal).u8(I32_CONST).u8(1).u8(I32_ADD).u8(GLOBAL_SET).u32(slots.countGlobal);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastEventGlobal);
-  }
-
-  private getP(): this {
-    return this.get(this.p);
-  }
-
-  private get(local: number): this {
-    this.out.u8(LOCAL_GET).u32(local);
-    return this;
-  }
-
-  private i32c(v: number): this {
-    this.out.u8(I32_CONST).s64(BigInt(v | 0));
-    return this;
-  }
-
-  private op(code: number): this {
-    this.out.u8(code);
-    return this;
-  }
-
-  private i32Store(offset: number): this {
-    this.out.u8(0x36);
-    return this.eventMemarg(offset);
-  }
-
-  /** A memarg (align 0) addressing the event memory at a static offset. */
-  private eventMemarg(offset: number): this {
-    const memory = this.slots.eventMemory;
-    if (memory === 0) this.out.u8(0);
-    else this.out.u8(0x40).u32(memory);
-    this.out.u32(offset);
-    return this;
   }
 
   /** Where an instruction's memarg starts, and its bytes (align, memory, offset). */

@@ -21,19 +21,8 @@
  */
 import type { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
+import { BLOCK, BR_IF, CALL, END, GLOBAL_GET, I32_CONST, I64_ADD, I64_LT_S, I64_SUB, LOCAL_GET, LOCAL_SET, VOID } from './emitOps.js';
 
-const LOCAL_GET = 0x20;
-const GLOBAL_GET = 0x23;
-const I32_CONST = 0x41;
-const LOCAL_SET = 0x21;
-const I64_ADD = 0x7c;
-const I64_SUB = 0x7d;
-const I64_LT_S = 0x53;
-const BLOCK = 0x02;
-const BR_IF = 0x0d;
-const VOID = 0x40;
-const END = 0x0b;
-const CALL = 0x10;
 
 /** Where one function's snapshot code finds its pieces. */
 export interface SnapshotSlots {

@@ -11,8 +11,10 @@
  * event (`DetailEmitter`: reserve, header with a time sync when needed, commit).
  */
 import { ByteWriter } from './byteWriter.js';
-import { DetailEmitter, ValType, type DetailSlots } from './detailEmitter.js';
+import { DetailEmitter, type DetailSlots } from './detailEmitter.js';
+import { ValType } from './eventWriter.js';
 import { EventKind, HEADER_SIZE, SNAPSHOT_FIXED_SIZE, valueSize } from './detailEvents.js';
+import { GLOBAL_SET, I64_ADD, I64_CONST, LOCAL_GET } from './emitOps.js';
 
 /** The module-wide slots of the event machinery (fullModule.ts). */
 export type ModuleEventSlots = Omit<DetailSlots, 'funcIndex' | 'local' | 'scratch' | 'params' | 'results' | 'snapshots'>;
@@ -23,10 +25,6 @@ const FUNC = 2;
 const FRAME_TIME = 3;
 const FIRST_LOCAL = 4;
 
-const GLOBAL_SET = 0x24;
-const LOCAL_GET = 0x20;
-const I64_CONST = 0x42;
-const I64_ADD = 0x7c;
 
 /** Allocates writers by local types and builds their types and bodies. */
 export class SnapshotWriters {
