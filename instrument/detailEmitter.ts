@@ -16,6 +16,10 @@ import {
   GLOBAL_SET, I64_LE_U, I64_SHL, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, MEMORY_SIZE, VOID,
 } from './emitOps.js';
 import { EventWriter, ValType, type EventSlots } from './eventWriter.js';
+import {
+  CODE_GLOBAL_SET, CODE_MEMORY_COPY, CODE_MEMORY_FILL, CODE_MEMORY_GROW, CODE_MEMORY_INIT, NON_NULLABLE_REF, REF_AS_NON_NULL, scratchFor, STORES,
+  type ScratchLocals, type StoreShape,
+} from './scratchLocals.js';
 import { emitLoopSnapshot, emitSnapshotLimit, type SnapshotSlots } from './snapshotEmitter.js';
 import type { ExitKind, InstructionHooks, InstructionTime } from './timeCounter.js';
 
@@ -37,143 +41,6 @@ export interface DetailSlots extends EventSlots {
   /** Where this function takes locals snapshots (snapshotEmitter.ts); absent: nowhere. */
   readonly snapshots?: Omit<SnapshotSlots, 'frameTimeLocal' | 'limitLocal'>;
 }
-
-/** Indices of a function's scratch locals (-1: not declared, the function does not need it). */
-export interface ScratchLocals {
-  /** i32: the event's address in the event memory. */
-  readonly p: number;
-  /** i32 scratch: an address or destination; a value or condition; a size. */
-  readonly a: number;
-  readonly b: number;
-  readonly x: number;
-  readonly i64: number;
-  readonly f32: number;
-  readonly f64: number;
-  readonly v128: number;
-  /** One local per result, of the result's type (nullable for a non-nullable reference): results stashed at an exit. */
-  readonly results: readonly number[];
-  /** i64: the frame's enter time (functions with exception handlers or snapshots only). */
-  readonly entry: number;
-  /** i32: the frame's call depth `D` (functions with handlers, in modules that keep `D`). */
-  readonly depth: number;
-  /** i64: `S - T`, what `c` must reach for a snapshot (functions with snapshot loops only; snapshotEmitter.ts). */
-  readonly snapshotLimit: number;
-}
-
-/** The scratch local for a value type (i32 values use `b`). */
-function scratchFor(slots: DetailSlots, type: number): number {
-  const s = slots.scratch;
-  const local = type === ValType.i32 ? s.b : type === ValType.i64 ? s.i64 : type === ValType.f32 ? s.f32
-    : type === ValType.f64 ? s.f64 : type === ValType.v128 ? s.v128 : -1;
-  if (local < 0) throw new Error(`no scratch local for type 0x${type.toString(16)}`);
-  return local;
-}
-
-/** `(ref ht)` cannot be a defaultable local: its stash local is `(ref null ht)`, pushed back with `ref.as_non_null`. */
-const NON_NULLABLE_REF = 0x64;
-const NULLABLE_REF = 0x63;
-const REF_AS_NON_NULL = 0xd4;
-
-const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.f64, ValType.v128]);
-
-export { ValType };
-
-/**
- * Chooses the scratch locals one function needs, numbered from `first` (just after the counter),
- * and their declarations as (count, type) groups. Only what is needed: every extra local costs a
- * stack slot in V8's baseline tier (Liftoff), and deep recursion feels that.
- */
-export function scratchLocals(
-  instructions: readonly Instruction[],
-  globalTypes: readonly number[],
-  first: number,
-  results: readonly Uint8Array[] = [],
-  keepsDepth = false,
-  snapshots = false,
-): { locals: ScratchLocals; decls: [number, Uint8Array][] } {
-  const need = new Set<string>(['p']);
-  const handlers = instructions.some((i) => i.name === 'catch' || i.name === 'catch_all' || (i.name === 'try_table' && (i.labels?.length ?? 0) > 0));
-  const entry = handlers || snapshots;
-  const value = (type: number) => need.add(type === ValType.i32 ? 'b' : type === ValType.i64 ? 'i64' : type === ValType.f32 ? 'f32' : type === ValType.f64 ? 'f64' : 'v128');
-  for (const ins of instructions) {
-    const store = STORES.get(ins.code);
-    if (store) {
-      need.add('a');
-      value(store.type);
-    } else if (ins.code === CODE_GLOBAL_SET) {
-      if (NUMERIC.has(globalTypes[ins.index])) value(globalTypes[ins.index]);
-    } else if (ins.code === CODE_MEMORY_GROW) {
-      need.add('a').add('b');
-    } else if (ins.code === CODE_MEMORY_FILL || ins.code === CODE_MEMORY_COPY || ins.code === CODE_MEMORY_INIT) {
-      need.add('a').add('b').add('x');
-    } else if (ins.name === 'br_if' || ins.name === 'br_table') {
-      need.add('b');
-    }
-  }
-  const order: [keyof ScratchLocals, number][] = [
-    ['p', ValType.i32], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
-    ['i64', ValType.i64], ['f32', ValType.f32], ['f64', ValType.f64], ['v128', ValType.v128],
-  ];
-  if (entry) order.push(['entry', ValType.i64]);
-  if (handlers && keepsDepth) order.push(['depth', ValType.i32]);
-  if (snapshots) order.push(['snapshotLimit', ValType.i64]);
-  const locals: Record<string, number | number[]> = {};
-  const decls: [number, Uint8Array][] = [];
-  let next = first;
-  for (const [name, type] of order) {
-    if (need.has(name) || name === 'entry' || name === 'depth' || name === 'snapshotLimit') {
-      locals[name] = next++;
-      decls.push([1, new Uint8Array([type])]);
-    } else {
-      locals[name] = -1;
-    }
-  }
-  if (!entry) locals.entry = -1;
-  if (!(handlers && keepsDepth)) locals.depth = -1;
-  if (!snapshots) locals.snapshotLimit = -1;
-  locals.results = results.map((t) => {
-    decls.push([1, t[0] === NON_NULLABLE_REF ? new Uint8Array([NULLABLE_REF, ...t.subarray(1)]) : t]);
-    return next++;
-  });
-  return { locals: locals as unknown as ScratchLocals, decls };
-}
-
-interface StoreShape {
-  /** Bytes the store writes. */
-  readonly width: number;
-  /** Type of the stored operand. */
-  readonly type: number;
-  /** Lane stores carry a lane byte after the memarg. */
-  readonly lane: boolean;
-}
-
-function shape(width: number, type: number, lane = false): StoreShape {
-  return { width, type, lane };
-}
-
-/** Store instructions by `Instruction.code`. */
-const STORES: ReadonlyMap<number, StoreShape> = new Map([
-  [0x36, shape(4, ValType.i32)], // i32.store
-  [0x37, shape(8, ValType.i64)], // i64.store
-  [0x38, shape(4, ValType.f32)], // f32.store
-  [0x39, shape(8, ValType.f64)], // f64.store
-  [0x3a, shape(1, ValType.i32)], // i32.store8
-  [0x3b, shape(2, ValType.i32)], // i32.store16
-  [0x3c, shape(1, ValType.i64)], // i64.store8
-  [0x3d, shape(2, ValType.i64)], // i64.store16
-  [0x3e, shape(4, ValType.i64)], // i64.store32
-  [0xfd000b, shape(16, ValType.v128)], // v128.store
-  [0xfd0058, shape(1, ValType.v128, true)], // v128.store8_lane
-  [0xfd0059, shape(2, ValType.v128, true)],
-  [0xfd005a, shape(4, ValType.v128, true)],
-  [0xfd005b, shape(8, ValType.v128, true)],
-]);
-
-const CODE_MEMORY_GROW = 0x40;
-const CODE_MEMORY_INIT = 0xfc08;
-const CODE_MEMORY_COPY = 0xfc0a;
-const CODE_MEMORY_FILL = 0xfc0b;
-const CODE_GLOBAL_SET = 0x24;
 
 /** The hooks that weave detail events into one function body. */
 export class DetailEmitter extends EventWriter<DetailSlots> implements InstructionHooks {
@@ -426,7 +293,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
    */
   private store(ins: Instruction, s: StoreShape, time: InstructionTime): void {
     const { out } = this;
-    const value = scratchFor(this.slots, s.type);
+    const value = scratchFor(this.slots.scratch, s.type);
     const memarg = this.memargBytes(ins, s.lane);
     const memoryOffset = ins.memoryOffset ?? 0;
     out.u8(LOCAL_SET).u32(value).u8(LOCAL_SET).u32(this.a);
@@ -447,7 +314,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
   private globalSet(ins: Instruction, time: InstructionTime): void {
     const type = this.slots.globalTypes[ins.index];
     const width = ({ [ValType.i32]: 4, [ValType.f32]: 4, [ValType.i64]: 8, [ValType.f64]: 8, [ValType.v128]: 16 } as Record<number, number>)[type] ?? 0;
-    const value = width > 0 ? scratchFor(this.slots, type) : -1;
+    const value = width > 0 ? scratchFor(this.slots.scratch, type) : -1;
     if (width > 0) this.out.u8(LOCAL_SET).u32(value);
     this.fixedEvent(EventKind.globalSet, ins.offset, time, HEADER_SIZE + 5 + 2 * width, () => {
       this.getP().i32c(ins.index).i32Store(HEADER_SIZE);
