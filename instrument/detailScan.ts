@@ -45,7 +45,7 @@ export class DetailScanner {
     this.prevTime = start.prevTime;
   }
 
-  /** Moves to the next event (time syncs are consumed); false at the end of the stream. */
+  /** Moves to the next event (time syncs are consumed); false at the end of the stream (`end` is then past it). */
   next(): boolean {
     const bytes = this.bytes;
     let at = this.end;
@@ -56,7 +56,10 @@ export class DetailScanner {
       this.time = Number(t);
       at += SYNC_SIZE;
     }
-    if (at >= bytes.length) return false;
+    if (at >= bytes.length) {
+      this.end = at; // the trailing syncs are read
+      return false;
+    }
     if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
     const end = eventEnd(bytes, at);
     this.at = at;
@@ -67,6 +70,16 @@ export class DetailScanner {
     if (end > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
     this.end = end;
     return true;
+  }
+
+  /** Stands where `other` (a scanner over equal bytes) stands: on the same event, at the same time. */
+  standAt(other: DetailScanner): void {
+    this.at = other.at;
+    this.end = other.end;
+    this.kind = other.kind;
+    this.pc = other.pc;
+    this.time = other.time;
+    this.prevTime = other.prevTime;
   }
 
   /** Where this scan can resume to read the current event again. */
