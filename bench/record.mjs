@@ -1,7 +1,8 @@
 // Recording benchmark: runs each bench program alternately plain (test/fixtures/plainRun.mjs,
 // Node's node:wasi without recording), host only (bench/hostRun.mjs, wtrace's own live WASI
 // host without any recording), recorded (`wtrace record --detail inputs`) and recorded full
-// (`wtrace record --detail full`: input log plus detail events and keyframes), for N rounds, and
+// (`wtrace record --detail full`: input log plus detail events and keyframes), then `wtrace index`
+// of the inputs-only trace (the detail index built by re-execution, issue 4), for N rounds, and
 // reports medians, the slowdowns (recorded/plain, host-only/plain, recorded/host-only,
 // full/plain), import calls per second, trace bytes per import call (whole file, and the
 // compressed input log alone), and for `full`: executed instructions, detail events per second,
@@ -191,6 +192,10 @@ function runRound(program, workDir) {
   const recorded = runNode(recordedArgs);
   if (recorded.status !== 0) throw new BenchError(describeFailure(`node ${recordedArgs.join(' ')}`, recorded));
   const info = traceInfo(tracePath);
+  // Building the detail index of the inputs-only trace (issue 4): re-execution with the same compiler.
+  const indexArgs = [WTRACE, 'index', tracePath];
+  const indexed = runNode(indexArgs);
+  if (indexed.status !== 0) throw new BenchError(describeFailure(`node ${indexArgs.join(' ')}`, indexed));
   rmSync(tracePath, { force: true }); // before the full run, so that the disk holds one trace at a time
   const full = runNode(fullArgs);
   if (full.status !== 0) throw new BenchError(describeFailure(`node ${fullArgs.join(' ')}`, full));
@@ -206,6 +211,7 @@ function runRound(program, workDir) {
     hostSeconds: host.seconds,
     recordedSeconds: recorded.seconds,
     fullSeconds: full.seconds,
+    indexSeconds: indexed.seconds,
     fileSize: info.fileSize,
     importCalls: info.importCalls,
     logBytes: info.logBytes,
@@ -263,6 +269,10 @@ function summarize(program, rounds) {
     fullOverRecorded: full / recorded,
     fullSlowdownMin: Math.min(...rounds.map((r) => r.fullSeconds / r.plainSeconds)),
     fullSlowdownMax: Math.max(...rounds.map((r) => r.fullSeconds / r.plainSeconds)),
+    index: m('indexSeconds'),
+    indexSlowdown: m('indexSeconds') / plain,
+    indexSlowdownMin: Math.min(...rounds.map((r) => r.indexSeconds / r.plainSeconds)),
+    indexSlowdownMax: Math.max(...rounds.map((r) => r.indexSeconds / r.plainSeconds)),
     instructions,
     events,
     eventsPerSecond: events / full,
@@ -293,6 +303,7 @@ function printReport(results, options) {
   console.log(`Each round runs, per program: node ${PLAIN_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log(`                          then node ${HOST_RUN} [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log(`                          then node ${WTRACE} record --detail inputs -o TMP/NAME.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
+  console.log(`                          then node ${WTRACE} index TMP/NAME.wtrace (the detail index, by re-execution)`);
   console.log(`                          then node ${WTRACE} record --detail full -o TMP/NAME.full.wtrace [--dir TMP::/data] bench/programs/NAME.wasm`);
   console.log('Times are wall-clock seconds of the whole child process (median of the rounds).');
   console.log('µs/call: host = (host only - plain) / calls, recorder = (recorded - host only) / calls ' +
@@ -325,11 +336,13 @@ function printReport(results, options) {
       `${int(r.keyframes)} keyframes, ${int(r.pages)} distinct pages, ${int(r.pageBytes)} page bytes`);
   }
   console.log('\n| program | plain (s) | recorded inputs (s) | recorded full (s) | full/plain | full/plain rounds | full/inputs | ' +
+    'index (s) | index/plain (rounds) | ' +
     'instructions | detail events | events/1000 instr | events/s | trace bytes | trace bytes/instr | detail bytes | detail bytes/instr |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(`| ${r.name} | ${fmt(r.plain)} | ${fmt(r.recorded)} | ${fmt(r.full)} | ${fmt(r.fullSlowdown)}x | ` +
-      `${fmt(r.fullSlowdownMin)}-${fmt(r.fullSlowdownMax)}x | ${fmt(r.fullOverRecorded)}x | ${int(r.instructions)} | ${int(r.events)} | ` +
+      `${fmt(r.fullSlowdownMin)}-${fmt(r.fullSlowdownMax)}x | ${fmt(r.fullOverRecorded)}x | ` +
+      `${fmt(r.index)} | ${fmt(r.indexSlowdown)}x (${fmt(r.indexSlowdownMin)}-${fmt(r.indexSlowdownMax)}x) | ${int(r.instructions)} | ${int(r.events)} | ` +
       `${fmt(r.eventsPerKiloInstr, 1)} | ${int(r.eventsPerSecond)} | ${int(r.fullBytes)} | ${fmt(r.fullBytesPerInstr, 3)} | ` +
       `${int(r.detailBytes)} | ${fmt(r.detailBytesPerInstr, 3)} |`);
   }
@@ -339,13 +352,13 @@ function printReport(results, options) {
     console.log(`| ${r.name} | ${int(r.rawBytes)} | ${fmt(r.rawBytesPerEvent, 1)} | ${int(r.storedBytes)} | ${int(r.chunks)} | ` +
       `${int(r.keyframes)} | ${int(r.pages)} | ${int(r.pageBytes)} |`);
   }
-  console.log('\nPer-round times (seconds, plain / host only / recorded inputs / recorded full):\n');
+  console.log('\nPer-round times (seconds, plain / host only / recorded inputs / recorded full / index):\n');
   console.log(`| round | ${results.map((r) => r.name).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---').join('|')}|`);
   for (let i = 0; i < options.rounds; i++) {
     console.log(`| ${i + 1} | ${results.map((r) => {
       const x = r.rounds[i];
-      return `${fmt(x.plainSeconds)} / ${fmt(x.hostSeconds)} / ${fmt(x.recordedSeconds)} / ${fmt(x.fullSeconds)}`;
+      return `${fmt(x.plainSeconds)} / ${fmt(x.hostSeconds)} / ${fmt(x.recordedSeconds)} / ${fmt(x.fullSeconds)} / ${fmt(x.indexSeconds)}`;
     }).join(' | ')} |`);
   }
   console.log(`\n${options.rounds} rounds, medians; \`${command}\` on Node ${process.version}.`);
@@ -363,7 +376,7 @@ function main() {
         const r = runRound(program, workDir);
         rounds.get(program.name).push(r);
         console.error(`round ${round}/${options.rounds} ${program.name}: plain ${fmt(r.plainSeconds)} s, ` +
-          `host only ${fmt(r.hostSeconds)} s, recorded ${fmt(r.recordedSeconds)} s, recorded full ${fmt(r.fullSeconds)} s ` +
+          `host only ${fmt(r.hostSeconds)} s, recorded ${fmt(r.recordedSeconds)} s, recorded full ${fmt(r.fullSeconds)} s, index ${fmt(r.indexSeconds)} s ` +
           `(load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
       }
     }
