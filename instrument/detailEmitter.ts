@@ -277,7 +277,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
     dv.setUint32(0, this.slots.funcIndex, true);
     dv.setUint16(4, size, true);
     values.forEach((v, i) => (fixed[6 + i] = v.type[0]));
-    this.constBytes(HEADER_SIZE, fixed);
+    this.constBytes(HEADER_SIZE, fixed, valueBytes);
     let at = HEADER_SIZE + 6 + values.length;
     for (const v of values) {
       this.storeValue(v.local, v.type[0], at);

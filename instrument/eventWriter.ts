@@ -74,14 +74,21 @@ export class EventWriter<S extends EventSlots = EventSlots> {
     if (t === ValType.i64 || t === ValType.f64 || t === ValType.v128 || !NUMERIC.has(t)) this.eventMemarg(at);
   }
 
-  /** Constant bytes at a static offset of the event, in i64/i32/i16/i8 stores. */
-  constBytes(offset: number, data: Uint8Array): void {
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  /**
+   * Constant bytes at a static offset of the event, in i64/i32/i16/i8 stores; with `spare`, the
+   * last store may write up to that many bytes past them (which the caller overwrites).
+   */
+  constBytes(offset: number, data: Uint8Array, spare = 0): void {
+    // `spare` bytes after the constant are written later by the caller: a short tail may spill
+    // into them, so that one i64 store replaces up to three narrower ones.
+    const padded = new Uint8Array(data.length + 8);
+    padded.set(data);
+    const dv = new DataView(padded.buffer);
     let i = 0;
     while (i < data.length) {
       const left = data.length - i;
       this.getP();
-      if (left >= 8) {
+      if (left >= 8 || left + spare >= 8) {
         this.out.u8(I64_CONST).s64(dv.getBigInt64(i, true)).u8(0x37);
         this.eventMemarg(offset + i);
         i += 8;
@@ -97,6 +104,7 @@ export class EventWriter<S extends EventSlots = EventSlots> {
       }
     }
   }
+
 
 
   /** Reserve, header, `payload()`, commit: an event of fixed `size` completed at once. */

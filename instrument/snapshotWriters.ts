@@ -88,7 +88,7 @@ function writerBody(wasm: Uint8Array, slots: ModuleEventSlots, types: readonly U
   const fixed = new Uint8Array(4 + types.length);
   new DataView(fixed.buffer).setUint32(0, size, true);
   types.forEach((t, i) => (fixed[4 + i] = t[0]));
-  emitter.constBytes(HEADER_SIZE + 12, fixed);
+  emitter.constBytes(HEADER_SIZE + 12, fixed, size - types.length);
   let at = SNAPSHOT_FIXED_SIZE + types.length;
   types.forEach((t, i) => {
     emitter.storeValue(FIRST_LOCAL + i, t[0], at);
