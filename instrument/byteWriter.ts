@@ -60,7 +60,7 @@ export class ByteWriter {
   }
 
   /** A copy of everything written so far. */
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }

@@ -7,7 +7,7 @@ import type { CopyObserver } from './timeCounter.js';
 
 /** A rewritten module and the record of where its original instructions went. */
 export interface RewrittenModule {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   /** Per defined function (index order): flat pairs [originalOffset, relativeOffset, ...]. */
   readonly copies: readonly (readonly number[])[];
   /** Function imports added before the defined functions (they shift defined indices). */

@@ -37,8 +37,8 @@ export interface InstrumentOptions extends SnapshotOptions {
 
 /** An instrumented module. */
 export interface InstrumentedModule {
-  /** The rewritten module. */
-  readonly bytes: Uint8Array;
+  /** The rewritten module (backed by an ArrayBuffer of its own: any WebAssembly API takes it). */
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly detail: DetailLevel;
   /**
    * Name of the exported mutable i64 global that counts executed original instructions

@@ -107,7 +107,7 @@ function codeSection(wasm: Uint8Array, positions: ModulePositions, probes: Resol
 }
 
 /** The module with `sections` replacing or added to the original's, in the binary format's order. */
-function assemble(wasm: Uint8Array, positions: ModulePositions, sections: ReadonlyMap<number, Uint8Array>): Uint8Array {
+function assemble(wasm: Uint8Array, positions: ModulePositions, sections: ReadonlyMap<number, Uint8Array>): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes(wasm.subarray(0, 8));
   const pending = new Set(sections.keys());
   const write = (id: number) => {

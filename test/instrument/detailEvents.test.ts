@@ -384,7 +384,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail events (full) on hand-
     expect(orderProblems(events).problems).toEqual([]);
     const v = (hex: string) => ({ type: 'v128', bytes: new Uint8Array(Buffer.from(hex, 'hex')) });
     const ref = (refType: number, isNull: boolean) => ({ type: 'ref', refType, isNull });
-    const calls = events.filter((e) => e.func === 0).map((e) => (e.kind === 'enter' ? e.args : e.kind === 'exit' ? e.results : []));
+    const calls = events.filter((e) => 'func' in e && e.func === 0).map((e) => (e.kind === 'enter' ? e.args : e.kind === 'exit' ? e.results : []));
     expect(calls).toEqual([
       [v('01000000feffffff03000000fcffffff'), ref(0x70, false), ref(0x6f, false)],
       [ref(0x6f, false), v('01000000feffffff03000000fcffffff'), ref(0x70, false)],

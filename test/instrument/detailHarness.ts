@@ -74,7 +74,7 @@ export async function runWasi(wasm: Uint8Array, c: WasiCase, mode: 'plain' | 'fu
       }
     }
     let positions: ModulePositions | undefined;
-    let bytes = wasm;
+    let bytes = wasm as Uint8Array<ArrayBuffer>;
     let runtime: WebAssembly.Imports = {};
     if (mode === 'full') {
       const result = await instrument(wasm, { detail: 'full' });

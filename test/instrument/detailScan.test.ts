@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeDetailEvents, DetailEventDecodeError, DetailScanner, drain, EventKind, instrument, TIME_EXPORT, type DetailEvent } from '../../instrument/index.js';
+import { decodeDetailEvents, DetailEventDecodeError, DetailScanner, drain, EventKind, instrument, TIME_EXPORT, type DetailEvent, type ScanPosition } from '../../instrument/index.js';
 import { assemble, haveWat2wasm } from './wat.js';
 
 const PROGRAM = `(module (memory (export "memory") 1)
@@ -74,7 +74,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('DetailScanner', () => {
   it('resumes from any event\'s position to read the same remaining events', async () => {
     const bytes = await stream(2n ** 40n);
     const events = decodeDetailEvents(bytes);
-    const positions = [];
+    const positions: ScanPosition[] = [];
     const s = new DetailScanner(bytes);
     while (s.next()) positions.push(s.position());
     expect(positions.length).toBe(events.length);

@@ -162,7 +162,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('executed-instruction count (d
 /** PROGRAM's function index for an export: one import, then the functions in the order written. */
 function exportedFunctionIndex(wasm: Uint8Array, name: string): number {
   const order = ['fac', 'classify', 'loop', 'early', 'boom', 'sel', 'brval', 'nested', 'join'];
-  expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toHaveLength(1);
+  expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>))).toHaveLength(1);
   return 1 + order.indexOf(name);
 }
 

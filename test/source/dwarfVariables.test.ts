@@ -146,8 +146,8 @@ describe('scopes at a pc', () => {
 
   it("adds an inlined call's parameters and locals after the frame's own, inside the inlined code only", () => {
     const main = dv.functionAt(findFunction(dv, 'main'))!;
-    let inside: VariableDecl[] | undefined;
-    let outside: VariableDecl[] | undefined;
+    let inside: readonly VariableDecl[] | undefined;
+    let outside: readonly VariableDecl[] | undefined;
     for (let pc = main.ranges[0].low; pc < main.ranges[0].high && !(inside && outside); pc++) {
       const vars = dv.scopeAt(pc)!.variables;
       if (vars.some((v) => v.inlined !== null)) inside ??= vars;

@@ -22,7 +22,7 @@ function section(out: ByteWriter, id: number, body: ByteWriter): void {
 }
 
 /** The driver's bytes for `params -> results`: imports `t.f`, exports `run` and `mem`. */
-export function driverModule(params: readonly string[], results: readonly string[]): Uint8Array {
+export function driverModule(params: readonly string[], results: readonly string[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   const types = new ByteWriter().u32(2).u8(0x60).u32(params.length);
   for (const p of params) types.u8(VALTYPE[p]);

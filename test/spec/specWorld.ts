@@ -44,7 +44,7 @@ export class SpecWorld {
   /** Instantiates a module; returns a description of the failure, or `ok`. */
   instantiate(bytes: Uint8Array, name: string | undefined): string {
     try {
-      const module = new WebAssembly.Module(bytes);
+      const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       const imports: Record<string, Record<string, unknown>> = {};
       for (const imp of WebAssembly.Module.imports(module)) {
         (imports[imp.module] ??= {})[imp.name] = this.registry.get(imp.module)?.[imp.name];
