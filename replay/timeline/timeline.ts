@@ -15,10 +15,17 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
-import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
+import { loadIndex, type IndexOrigin, type StoredIndexUse } from './indexCache.js';
+import { idsRead, StoredIndexDamaged } from './storedIndex.js';
+import { CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
+
+/** How a timeline is opened: the index pass's options, and how to use the stored index (default `read-write`). */
+export interface TimelineOptions extends IndexOptions {
+  readonly stored?: StoredIndexUse;
+}
 
 export class Timeline {
   /** The cursor of the last memory query: the cheapest start for the next one when it is a little later. */
@@ -26,22 +33,38 @@ export class Timeline {
 
   private constructor(
     private readonly reader: TraceReader,
-    private readonly index: TimelineIndex,
+    private index: TimelineIndex,
+    private origin: IndexOrigin,
+    private readonly options: TimelineOptions,
   ) {}
 
   /**
-   * Opens `file` and builds the index (one pass over all detail events). Throws
-   * `DetailNeededError` for an inputs-only trace, `TimelineCoverageError` for a windowed,
-   * incomplete or inconsistent one, and the trace layer's errors for a bad file.
+   * Opens `file` with its index: the one stored in the trace when it can be trusted, else built
+   * by one pass over all detail events and (by default) stored in the trace for the next open
+   * (`options.stored`; docs/replay.md, "The stored index"). Throws `DetailNeededError` for an
+   * inputs-only trace, `TimelineCoverageError` for a windowed, incomplete or inconsistent one,
+   * and the trace layer's errors for a bad file. A trace that cannot be written is not an error
+   * (see `indexOrigin`).
    */
-  static open(file: string, options: IndexOptions = {}): Timeline {
+  static open(file: string, options: TimelineOptions = {}): Timeline {
     const reader = TraceReader.open(file);
     try {
-      return new Timeline(reader, buildIndex(reader, file, options));
+      const { index, origin } = loadIndex(reader, file, options);
+      return new Timeline(reader, index, origin, options);
     } catch (e) {
       reader.close();
       throw e;
     }
+  }
+
+  /** Where this timeline's index came from (stored or built) and whether it was stored. */
+  get indexOrigin(): IndexOrigin {
+    return this.origin;
+  }
+
+  /** Page groups of a stored index read so far (0 for a built index): how lazily the pages load. */
+  get storedPageGroupsRead(): number {
+    return this.index.pages?.groupsRead ?? 0;
   }
 
   /** The time of the last instruction of the recording (the history's end; 0 is its start). */
@@ -226,7 +249,7 @@ export class Timeline {
    */
   cursorAt(t: bigint, reuse?: StateCursor): StateCursor {
     this.checkTime(t);
-    const cp = this.index.checkpoints[this.checkpointIndex(t)];
+    const cp = this.checkpointWithPages(t, reuse);
     let bytes: Uint8Array;
     if (reuse === undefined) bytes = materialize(cp.memory);
     else if (reuse.base !== null && rematerialize(cp.memory, reuse.memory.bytes, reuse.base, reuse.dirty)) bytes = reuse.memory.bytes;
@@ -254,6 +277,29 @@ export class Timeline {
 
   close(): void {
     this.reader.close();
+  }
+
+  /**
+   * The checkpoint for `t` with every page a cursor built from it (over `reuse`) reads. When the
+   * stored index turns out damaged there, the index is built afresh (and stored again when the
+   * trace can be written) and the checkpoint taken from it.
+   */
+  private checkpointWithPages(t: bigint, reuse?: StateCursor): StateCheckpoint {
+    const cp = this.index.checkpoints[this.checkpointIndex(t)];
+    const pages = this.index.pages;
+    if (pages === undefined) return cp;
+    const usable = reuse?.base !== null && reuse?.base !== undefined && reuse.memory.bytes.length === cp.memory.size;
+    try {
+      pages.ensure(idsRead(cp.memory, usable ? reuse.base : null, usable ? reuse.dirty : null));
+      return cp;
+    } catch (e) {
+      if (!(e instanceof StoredIndexDamaged)) throw e;
+    }
+    const { index, origin } = loadIndex(this.reader, this.reader.path, { ...this.options, onProgress: undefined }, 'damaged');
+    this.index = index;
+    this.origin = origin;
+    this.recent = null;
+    return this.index.checkpoints[this.checkpointIndex(t)];
   }
 
   private checkTime(t: bigint): void {

@@ -16,6 +16,7 @@ import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.j
 import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
 import type { ImportInfo } from './traceWriter.js';
 import { keyframeMemory, readKeyframes, type KeyframeInfo } from './keyframes.js';
+import { PageGroupReader, readStoredTimeline, type StoredTimeline } from './timelineStore.js';
 
 /** Sizes and counts of the detail part of a trace (all zero for `--detail inputs`). */
 export interface DetailSummary {
@@ -320,6 +321,57 @@ export class TraceReader {
   /** The memory bytes stored for `keyframe`. */
   keyframeMemory(keyframe: KeyframeInfo): Uint8Array {
     return this.guard(() => keyframeMemory(this.db, keyframe));
+  }
+
+  /**
+   * What a stored timeline index must have been built from to be trusted: the recording (its
+   * start time, module hash, instruction and import call counts) and its detail chunks (count,
+   * events, raw size, time span), as one string. Reads no chunk data.
+   */
+  timelineBinding(): string {
+    return this.guard(() => {
+      const r = this.db
+        .prepare('SELECT started_at, instruction_count, import_call_count, detail FROM recording WHERE id = 1')
+        .safeIntegers(true)
+        .get() as { started_at: string; instruction_count: bigint | null; import_call_count: bigint | null; detail: string } | undefined;
+      const m = this.db.prepare('SELECT sha256 FROM modules WHERE module_id = 0').get() as { sha256: string } | undefined;
+      const d = this.db
+        .prepare(
+          `SELECT count(*) AS chunks, coalesce(sum(event_count), 0) AS events, coalesce(sum(raw_size), 0) AS raw,
+             min(first_time) AS first, max(end_time) AS last FROM detail_chunks`,
+        )
+        .safeIntegers(true)
+        .get() as Record<string, bigint | null>;
+      const text = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+      return JSON.stringify({
+        format: FORMAT_VERSION, started: r?.started_at ?? null, detail: r?.detail ?? null, module: m?.sha256 ?? null,
+        instructions: text(r?.instruction_count), importCalls: text(r?.import_call_count),
+        chunks: text(d.chunks), events: text(d.events), rawBytes: text(d.raw), first: text(d.first), last: text(d.last),
+      });
+    });
+  }
+
+  /** The stored timeline index, or null when the trace holds none (docs/trace-format.md, "Timeline index"). */
+  storedTimeline(): StoredTimeline | null {
+    return this.guard(() => readStoredTimeline(this.db));
+  }
+
+  /** Reads the stored timeline index's page groups (null for a missing or damaged group). */
+  timelinePageGroups(): { group(index: number, rawSize: number): Uint8Array | null } {
+    const groups = this.guard(() => new PageGroupReader(this.db));
+    return { group: (index, rawSize) => this.guard(() => groups.group(index, rawSize)) };
+  }
+
+  /** Stored bytes of the timeline index (0 when there is none). */
+  timelineIndexSize(): number {
+    return this.guard(() => {
+      const has = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('timeline_index', 'timeline_pages')").get() as { n: number };
+      if (has.n < 2) return 0;
+      const r = this.db
+        .prepare('SELECT (SELECT coalesce(sum(length(data)), 0) FROM timeline_index) + (SELECT coalesce(sum(length(data)), 0) FROM timeline_pages) AS n')
+        .get() as { n: number };
+      return r.n;
+    });
   }
 
   /** Stored (compressed) bytes of the input log, and its decoded size. */
