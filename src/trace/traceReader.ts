@@ -324,9 +324,11 @@ export class TraceReader {
   }
 
   /**
-   * What a stored timeline index must have been built from to be trusted: the recording (its
-   * start time, module hash, instruction and import call counts) and its detail chunks (count,
-   * events, raw size, time span), as one string. Reads no chunk data.
+   * What a stored timeline index must have been built from to be trusted, as one string: the
+   * recording (start time, detail level, module hash, instruction and import call counts) and a
+   * digest of every detail chunk's index, times, event count, sizes (raw and stored) and last 16
+   * stored bytes. Cheap (no chunk is read whole); an edit inside a chunk that keeps its stored
+   * size and last bytes is not seen here (docs/trace-format.md, "Timeline index").
    */
   timelineBinding(): string {
     return this.guard(() => {
@@ -335,18 +337,20 @@ export class TraceReader {
         .safeIntegers(true)
         .get() as { started_at: string; instruction_count: bigint | null; import_call_count: bigint | null; detail: string } | undefined;
       const m = this.db.prepare('SELECT sha256 FROM modules WHERE module_id = 0').get() as { sha256: string } | undefined;
-      const d = this.db
-        .prepare(
-          `SELECT count(*) AS chunks, coalesce(sum(event_count), 0) AS events, coalesce(sum(raw_size), 0) AS raw,
-             min(first_time) AS first, max(end_time) AS last FROM detail_chunks`,
-        )
+      const chunks = createHash('sha256');
+      let count = 0;
+      const rows = this.db
+        .prepare('SELECT chunk_index, first_time, end_time, event_count, raw_size, length(data) AS stored, hex(substr(data, -16)) AS tail FROM detail_chunks ORDER BY chunk_index')
         .safeIntegers(true)
-        .get() as Record<string, bigint | null>;
+        .raw(true);
+      for (const row of rows.iterate() as Iterable<unknown[]>) {
+        chunks.update(`${row.join(':')}\n`);
+        count++;
+      }
       const text = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
       return JSON.stringify({
         format: FORMAT_VERSION, started: r?.started_at ?? null, detail: r?.detail ?? null, module: m?.sha256 ?? null,
-        instructions: text(r?.instruction_count), importCalls: text(r?.import_call_count),
-        chunks: text(d.chunks), events: text(d.events), rawBytes: text(d.raw), first: text(d.first), last: text(d.last),
+        instructions: text(r?.instruction_count), importCalls: text(r?.import_call_count), chunks: count, chunkDigest: chunks.digest('hex'),
       });
     });
   }
