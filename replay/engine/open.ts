@@ -10,7 +10,7 @@ import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { SourceMap } from '../../src/source/index.js';
 import { buildDetailIndex } from '../detailIndex/index.js';
 import { ModuleCode } from '../interp/index.js';
-import { DetailNeededError, Timeline, type StoredIndexUse } from '../timeline/index.js';
+import { DetailNeededError, Timeline, type IndexOrigin, type StoredIndexUse } from '../timeline/index.js';
 import { Activations } from './activations.js';
 import { BreakpointSet, type HitFinder } from './breakpoints.js';
 import { ReplayModule } from './moduleView.js';
@@ -30,6 +30,8 @@ export interface OpenOptions {
    * write; `none`: always build, never store). See docs/replay.md, "The stored index".
    */
   readonly storedIndex?: StoredIndexUse;
+  /** Told where the timeline's index came from once it is open (e.g. to say that it could not be stored). */
+  readonly onTimelineIndex?: (origin: IndexOrigin) => void;
   /** Stack of the worker threads that re-execute the program, in MiB. */
   readonly stackSizeMb?: number;
   /**
@@ -62,13 +64,17 @@ export async function openReplay(file: string, options: OpenOptions = {}): Promi
 
 async function openTimeline(file: string, options: OpenOptions): Promise<Timeline> {
   const index = { onProgress: options.onTimelineProgress, stored: options.storedIndex };
+  const opened = (timeline: Timeline) => {
+    options.onTimelineIndex?.(timeline.indexOrigin);
+    return timeline;
+  };
   try {
-    return Timeline.open(file, index);
+    return opened(Timeline.open(file, index));
   } catch (e) {
     if (!(e instanceof DetailNeededError)) throw e;
   }
   await buildDetailIndex(file, { onProgress: options.onIndexProgress, stackSizeMb: options.stackSizeMb });
-  return Timeline.open(file, index);
+  return opened(Timeline.open(file, index));
 }
 
 function sourceLinesOf(bytes: Uint8Array): SourceLines {

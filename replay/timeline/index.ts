@@ -4,6 +4,7 @@
  */
 export { Timeline, type TimelineOptions } from './timeline.js';
 export type { IndexOrigin, RejectedIndex, StoredIndexUse } from './indexCache.js';
+export { storeTimelineIndex, type TimelineIndexResult } from './storeIndex.js';
 export { DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './errors.js';
 export type { StateCursor } from './stateCursor.js';
 export type { SnapshotPoint } from './timelineIndex.js';

@@ -15,7 +15,7 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
-import { loadIndex, type IndexOrigin, type StoredIndexUse } from './indexCache.js';
+import { loadIndex, storeIndex, type IndexOrigin, type StoredIndexUse } from './indexCache.js';
 import { idsRead, StoredIndexDamaged } from './storedIndex.js';
 import { CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
@@ -59,6 +59,19 @@ export class Timeline {
 
   /** Where this timeline's index came from (stored or built) and whether it was stored. */
   get indexOrigin(): IndexOrigin {
+    return this.origin;
+  }
+
+  /**
+   * Stores a built index in the trace now, for a timeline opened with `stored: 'read'` (to write
+   * after the first state is shown rather than before). Does nothing when the index came from the
+   * trace or was stored already; returns the new origin (`notWritten` says why it could not be).
+   */
+  storeIndex(): IndexOrigin {
+    const o = this.origin;
+    if (o.source === 'stored' || o.written) return o;
+    const result = storeIndex(this.reader, this.reader.path, this.index, this.options.checkpointEvents ?? CHECKPOINT_EVENTS);
+    this.origin = 'refused' in result ? { ...o, notWritten: result.refused } : { ...o, written: true, notWritten: null, storedBytes: result.bytes };
     return this.origin;
   }
 
