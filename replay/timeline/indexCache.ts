@@ -32,7 +32,7 @@ export interface IndexOrigin {
 }
 
 /** The stored index when it can be trusted, with the reason when it cannot. */
-export function readStored(reader: TraceReader, file: string, checkpointEvents: number): TimelineIndex | RejectedIndex {
+export function readStored(reader: TraceReader, file: string, checkpointEvents: number, prefetch = true): TimelineIndex | RejectedIndex {
   let stored;
   try {
     stored = reader.storedTimeline();
@@ -44,7 +44,7 @@ export function readStored(reader: TraceReader, file: string, checkpointEvents: 
   if (stored.binding !== bindingFor(reader, checkpointEvents)) return 'stale';
   if (stored.data === null) return 'damaged';
   try {
-    return deserialiseIndex(reader, file, stored.data) ?? 'damaged';
+    return deserialiseIndex(reader, file, stored.data, prefetch) ?? 'damaged';
   } catch (e) {
     if (e instanceof TraceFormatError) return 'damaged'; // its page tables cannot be read
     throw e;
@@ -71,14 +71,14 @@ export function storeIndex(reader: TraceReader, file: string, index: TimelineInd
 export function loadIndex(
   reader: TraceReader,
   file: string,
-  options: IndexOptions & { readonly stored?: StoredIndexUse },
+  options: IndexOptions & { readonly stored?: StoredIndexUse; readonly prefetch?: boolean },
   rejectedBefore: RejectedIndex | null = null,
 ): { index: TimelineIndex; origin: IndexOrigin } {
   const use = options.stored ?? 'read-write';
   const interval = options.checkpointEvents ?? CHECKPOINT_EVENTS;
   let rejected: RejectedIndex | null = rejectedBefore;
   if (use !== 'none' && rejected === null) {
-    const found = readStored(reader, file, interval);
+    const found = readStored(reader, file, interval, options.prefetch ?? true);
     if (typeof found !== 'string') {
       const storedBytes = reader.timelineIndexSize();
       return { index: found, origin: { source: 'stored', rejected: null, written: false, notWritten: null, storedBytes } };

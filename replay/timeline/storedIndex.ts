@@ -18,7 +18,9 @@
 import * as v8 from 'node:v8';
 import type { TraceReader } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
-import { ChunkStore, type ChunkSummary } from './chunkStore.js';
+import { ChunkStore, RAW_CACHE_BYTES, type ChunkSummary } from './chunkStore.js';
+import { Prefetcher } from './prefetch.js';
+import type { PrefetchMessage } from './prefetchWorker.js';
 import { readDataSegments } from './dataSegments.js';
 import { readGlobals } from './globalTypes.js';
 import { callsByGranule, readCalls } from './importCalls.js';
@@ -85,7 +87,7 @@ export function serialiseIndex(index: TimelineIndex): { data: Uint8Array; groups
  * The index back from its blob, its pages to be read from the trace on demand. Null when the
  * blob does not hold a well-formed index of this format for this trace (then it is rebuilt).
  */
-export function deserialiseIndex(reader: TraceReader, file: string, data: Uint8Array): TimelineIndex | null {
+export function deserialiseIndex(reader: TraceReader, file: string, data: Uint8Array, prefetch = true): TimelineIndex | null {
   let shape: StoredShape;
   try {
     shape = v8.deserialize(data) as StoredShape;
@@ -102,10 +104,18 @@ export function deserialiseIndex(reader: TraceReader, file: string, data: Uint8A
   }
   const bytes = reader.moduleBytes();
   const pages = new LazyPages(reader, shape.pageCount);
+  const chunks = new ChunkStore(reader, shape.chunks);
+  if (prefetch) {
+    const groupSizes = Array.from({ length: Math.ceil(shape.pageCount / GROUP_PAGES) }, (_, g) => Math.min(GROUP_PAGES, shape.pageCount - g * GROUP_PAGES) * PAGE_SIZE);
+    const prefetcher = new Prefetcher({ file: reader.path, chunks: shape.chunks.map((c) => c.storedIndex), chunkBudget: RAW_CACHE_BYTES, groupSizes });
+    const take = (m: PrefetchMessage) => (m.kind === 'chunk' ? chunks.offerRead(m.index, m.eventCount, m.bytes) : pages.accept(m.index, m.bytes));
+    chunks.beforeRead = pages.beforeRead = () => prefetcher.drain(take);
+    pages.prefetcher = prefetcher;
+  }
   return {
     end: shape.end, names: readModuleInfo(bytes).functionNames, globals: readGlobals(bytes), segments: readDataSegments(bytes),
     calls, callTimes: Float64Array.from(calls, (c) => Number(c.time)), callsByPage: callsByGranule(calls),
-    chunks: new ChunkStore(reader, shape.chunks), keyframes: shape.keyframes, finalStack: shape.finalStack, firstSet: shape.firstSet,
+    chunks, keyframes: shape.keyframes, finalStack: shape.finalStack, firstSet: shape.firstSet,
     unusedKeyframes: shape.unusedKeyframes, snapshots: shape.snapshots, longActivations: shape.longActivations,
     checkpoints: shape.checkpoints.map(({ ids, size, ...rest }) => ({ ...rest, memory: { ids, size, store: pages.store } })),
     pages,
@@ -137,9 +147,36 @@ export class LazyPages {
     this.groups = reader.timelinePageGroups();
   }
 
+  /** Called before a group is read from the trace: a prefetcher hands over what it has read meanwhile. */
+  beforeRead: (() => void) | null = null;
+  /** The prefetcher reading ahead for this index, if any (stopped by `close`). */
+  prefetcher: Prefetcher | null = null;
+
   /** Makes sure every page `ids` names is in `store`; throws `StoredIndexDamaged` for a missing or damaged group. */
   ensure(ids: Iterable<number>): void {
-    for (const id of ids) if (this.store[id] === undefined) this.read(Math.floor(id / GROUP_PAGES));
+    let drained = false;
+    for (const id of ids) {
+      if (this.store[id] !== undefined) continue;
+      if (!drained) {
+        drained = true;
+        this.beforeRead?.();
+        if (this.store[id] !== undefined) continue;
+      }
+      this.read(Math.floor(id / GROUP_PAGES));
+    }
+  }
+
+  /** Takes group `group`'s bytes read elsewhere (checked the same way); ignored when they do not fit. */
+  accept(group: number, bytes: Uint8Array): void {
+    const first = group * GROUP_PAGES;
+    const count = Math.min(GROUP_PAGES, this.pageCount - first);
+    if (count <= 0 || bytes.length !== count * PAGE_SIZE || this.store[first] !== undefined) return;
+    for (let i = 0; i < count; i++) this.store[first + i] = bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+  }
+
+  /** Stops reading ahead. */
+  close(): void {
+    this.prefetcher?.close();
   }
 
   private read(group: number): void {

@@ -25,6 +25,11 @@ import { firstCallAfter, StateCursor } from './stateCursor.js';
 /** How a timeline is opened: the index pass's options, and how to use the stored index (default `read-write`). */
 export interface TimelineOptions extends IndexOptions {
   readonly stored?: StoredIndexUse;
+  /**
+   * With a stored index: read the chunks and checkpoint pages ahead on a worker thread after the
+   * open (default true), as the pass would have left them in memory. False reads only on demand.
+   */
+  readonly prefetch?: boolean;
 }
 
 export class Timeline {
@@ -73,6 +78,11 @@ export class Timeline {
     const result = storeIndex(this.reader, this.reader.path, this.index, this.options.checkpointEvents ?? CHECKPOINT_EVENTS);
     this.origin = 'refused' in result ? { ...o, notWritten: result.refused } : { ...o, written: true, notWritten: null, storedBytes: result.bytes };
     return this.origin;
+  }
+
+  /** Settles when a stored index's reading ahead has finished (at once when there is none). */
+  prefetched(): Promise<void> {
+    return this.index.pages?.prefetcher?.done ?? Promise.resolve();
   }
 
   /** Page groups of a stored index read so far (0 for a built index): how lazily the pages load. */
@@ -289,6 +299,7 @@ export class Timeline {
   }
 
   close(): void {
+    this.index.pages?.close();
     this.reader.close();
   }
 
@@ -309,6 +320,7 @@ export class Timeline {
       if (!(e instanceof StoredIndexDamaged)) throw e;
     }
     const { index, origin } = loadIndex(this.reader, this.reader.path, { ...this.options, onProgress: undefined }, 'damaged');
+    this.index.pages?.close();
     this.index = index;
     this.origin = origin;
     this.recent = null;

@@ -112,10 +112,10 @@ describe.each(['debug_target', 'many_calls', 'stdin_upper', 'trap', 'recursion']
 });
 
 describe('loading the stored index', () => {
-  it('reads page groups only as cursors need them', () => {
+  it('without reading ahead, reads page groups only as cursors need them', () => {
     const trace = copy(traces.many_calls);
     open(trace).tl.close();
-    const { tl } = open(trace);
+    const { tl } = open(trace, { ...DENSE, prefetch: false });
     expect(tl.storedPageGroupsRead).toBe(0);
     tl.memoryAt(0n);
     const afterFirst = tl.storedPageGroupsRead;
@@ -123,6 +123,18 @@ describe('loading the stored index', () => {
     tl.memoryAt(tl.end);
     expect(tl.storedPageGroupsRead).toBeGreaterThanOrEqual(afterFirst);
     tl.close();
+  });
+
+  it('reading ahead, hands the cursors every page and chunk they need (none read on demand)', async () => {
+    const trace = copy(traces.many_calls);
+    open(trace).tl.close();
+    const fresh = Timeline.open(trace, { ...DENSE, stored: 'none' });
+    const { tl } = open(trace);
+    await tl.prefetched();
+    for (let t = 0n; t <= fresh.end; t += fresh.end / 50n + 1n) expect(Buffer.from(tl.memoryAt(t)).equals(Buffer.from(fresh.memoryAt(t)))).toBe(true);
+    expect(tl.storedPageGroupsRead).toBe(0);
+    tl.close();
+    fresh.close();
   });
 
   it('opens a trace without the tables (recorded before them) and, with `read`, leaves the file alone', () => {
@@ -257,7 +269,7 @@ describe('a stored index that cannot be trusted is rebuilt and stored again', ()
   ])('whose pages are damaged (%s): found when a cursor reads them, then rebuilt', (_what, damage) => {
     const trace = damaged(damage);
     const fresh = Timeline.open(trace, { ...DENSE, stored: 'none' });
-    const { tl, passCalls } = open(trace);
+    const { tl, passCalls } = open(trace, { ...DENSE, prefetch: false });
     expect(tl.indexOrigin.source).toBe('stored'); // the pages are read lazily: not looked at yet
     expect(passCalls).toBe(0);
     // The final state needs the damaged group; the answers stay right, before and after.
@@ -266,7 +278,7 @@ describe('a stored index that cannot be trusted is rebuilt and stored again', ()
     expect(Buffer.from(tl.memoryAt(fresh.end)).equals(Buffer.from(fresh.memoryAt(fresh.end)))).toBe(true);
     expect(tl.indexOrigin).toMatchObject({ source: 'built', rejected: 'damaged', written: true });
     tl.close();
-    const again = open(trace);
+    const again = open(trace, { ...DENSE, prefetch: false });
     expect(again.tl.indexOrigin.source).toBe('stored');
     for (let t = 0n; t <= fresh.end; t += fresh.end / 40n + 1n) expect(Buffer.from(again.tl.memoryAt(t)).equals(Buffer.from(fresh.memoryAt(t)))).toBe(true);
     expect(again.tl.storedPageGroupsRead).toBeGreaterThan(0);
