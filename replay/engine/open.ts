@@ -10,7 +10,7 @@ import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { SourceMap } from '../../src/source/index.js';
 import { buildDetailIndex } from '../detailIndex/index.js';
 import { ModuleCode } from '../interp/index.js';
-import { DetailNeededError, Timeline, type IndexOrigin, type StoredIndexUse } from '../timeline/index.js';
+import { DetailNeededError, Timeline, type StoredIndexUse } from '../timeline/index.js';
 import { Activations } from './activations.js';
 import { BreakpointSet, type HitFinder } from './breakpoints.js';
 import { ReplayModule } from './moduleView.js';
@@ -30,8 +30,11 @@ export interface OpenOptions {
    * write; `none`: always build, never store). See docs/replay.md, "The stored index".
    */
   readonly storedIndex?: StoredIndexUse;
-  /** Told where the timeline's index came from once it is open (e.g. to say that it could not be stored). */
-  readonly onTimelineIndex?: (origin: IndexOrigin) => void;
+  /**
+   * Told the timeline once it is open: where its index came from (`indexOrigin`, e.g. to say that
+   * it could not be stored), `storeIndex()` for a deferred write, `prefetched()`.
+   */
+  readonly onTimelineOpen?: (timeline: Timeline) => void;
   /** Stack of the worker threads that re-execute the program, in MiB. */
   readonly stackSizeMb?: number;
   /**
@@ -65,7 +68,7 @@ export async function openReplay(file: string, options: OpenOptions = {}): Promi
 async function openTimeline(file: string, options: OpenOptions): Promise<Timeline> {
   const index = { onProgress: options.onTimelineProgress, stored: options.storedIndex };
   const opened = (timeline: Timeline) => {
-    options.onTimelineIndex?.(timeline.indexOrigin);
+    options.onTimelineOpen?.(timeline);
     return timeline;
   };
   try {

@@ -25,6 +25,12 @@ export class Prefetcher {
     this.worker.unref();
   }
 
+  /** `done`, keeping the process alive until then (the worker alone does not). */
+  whenDone(): Promise<void> {
+    if (this.open) this.worker.ref();
+    return this.done;
+  }
+
   /** Hands every message that has arrived to `take`. */
   drain(take: (m: PrefetchMessage) => void): void {
     if (!this.open) return;

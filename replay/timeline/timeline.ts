@@ -82,7 +82,7 @@ export class Timeline {
 
   /** Settles when a stored index's reading ahead has finished (at once when there is none). */
   prefetched(): Promise<void> {
-    return this.index.pages?.prefetcher?.done ?? Promise.resolve();
+    return this.index.pages?.prefetcher?.whenDone() ?? Promise.resolve();
   }
 
   /** Page groups of a stored index read so far (0 for a built index): how lazily the pages load. */
