@@ -8,7 +8,8 @@
 //     side by side: (a) without a stored timeline index (the pass over every event; `storedIndex:
 //     'none'`), (b) the first open of the trace, which runs the pass and stores the index in it,
 //     (c) with the stored index (read from the trace, pages loaded on demand); (a) and (c) three
-//     times each, median and range; and the stored index's size against the trace file's;
+//     times each, median and range; storing the index on its own (`timeline.storeIndex()`);
+//     and the stored index's size against the trace file's;
 //   - the same seeded latencies below from (a), from (c) at once after the open (while the
 //     stored index's chunks and pages are still being read ahead on a worker), and from (c)
 //     once that reading ahead has finished:
@@ -91,6 +92,10 @@ try {
   if (!storing.origin.written) throw new Error(`the index was not stored: ${JSON.stringify(storing.origin)}`);
   const storedBytes = storing.origin.storedBytes;
   storing.replay.close();
+  const passOnly = await openFirst('none');
+  const storeOnly = timed(() => passOnly.timeline.storeIndex());
+  if (!storeOnly.value.written) throw new Error(`the index was not stored: ${JSON.stringify(storeOnly.value)}`);
+  passOnly.replay.close();
   const withIndex = await opens('read');
   const traceBytes = statSync(trace).size;
 
@@ -151,6 +156,7 @@ try {
   const range = (o) => `${fmt(o.median)} (${fmt(o.min)}-${fmt(o.max)})`;
   console.log(`| open + first state, (a) no stored index (the pass over every event) | ${range(noIndex)} (${(noIndex.median / 1000 / plainS).toFixed(2)}x plain) |`);
   console.log(`| open + first state, (b) first open: the pass, then storing the index | ${fmt(storing.ms)} |`);
+  console.log(`| storing the index alone (timeline.storeIndex after a pass): wall, CPU | ${fmt(storeOnly.ms)}, ${fmt(storeOnly.cpu)} |`);
   console.log(`| open + first state, (c) with the stored index | ${range(withIndex)} (${(withIndex.median / noIndex.median).toFixed(2)}x (a)) |`);
   console.log(`| stored index size / trace file (with it) | ${(storedBytes / 2 ** 20).toFixed(1)} MiB / ${(traceBytes / 2 ** 20).toFixed(1)} MiB; ${(storedBytes / (traceBytes - storedBytes)).toFixed(2)}x the trace without it |`);
   const row = (wall, spent) =>
