@@ -5,8 +5,9 @@
  * (built from other data or with other settings), of another format or damaged is never used.
  */
 import { TimelineWriteRefused, TraceFormatError, writeStoredTimeline, type TraceReader } from '../../src/trace/index.js';
-import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type TimelineIndex } from './timelineIndex.js';
-import { bindingFor, deserialiseIndex, INDEX_FORMAT, serialiseIndex } from './storedIndex.js';
+import type { StateCursor } from './stateCursor.js';
+import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
+import { bindingFor, deserialiseIndex, idsRead, INDEX_FORMAT, serialiseIndex, StoredIndexDamaged } from './storedIndex.js';
 
 /**
  * How to use the trace's stored index: `read-write` (the default) reads it and stores a freshly
@@ -67,11 +68,21 @@ export function storeIndex(reader: TraceReader, file: string, index: TimelineInd
   }
 }
 
+/** How a timeline is opened: the index pass's options, and how to use the stored index (default `read-write`). */
+export interface TimelineOptions extends IndexOptions {
+  readonly stored?: StoredIndexUse;
+  /**
+   * With a stored index: read the chunks and checkpoint pages ahead on a worker thread after the
+   * open (default true), as the pass would have left them in memory. False reads only on demand.
+   */
+  readonly prefetch?: boolean;
+}
+
 /** The index of `file` by `use` (see StoredIndexUse), and where it came from. */
 export function loadIndex(
   reader: TraceReader,
   file: string,
-  options: IndexOptions & { readonly stored?: StoredIndexUse; readonly prefetch?: boolean },
+  options: TimelineOptions,
   rejectedBefore: RejectedIndex | null = null,
 ): { index: TimelineIndex; origin: IndexOrigin } {
   const use = options.stored ?? 'read-write';
@@ -90,4 +101,55 @@ export function loadIndex(
   const result = storeIndex(reader, file, index, interval);
   if ('refused' in result) return { index, origin: { source: 'built', rejected, written: false, notWritten: result.refused, storedBytes: 0 } };
   return { index, origin: { source: 'built', rejected, written: true, notWritten: null, storedBytes: result.bytes } };
+}
+
+/**
+ * A timeline's index and where it came from, replaced by a rebuilt one when a stored index turns
+ * out damaged where it is read lazily (a page group), and stored on request.
+ */
+export class HeldIndex {
+  index: TimelineIndex;
+  origin: IndexOrigin;
+
+  constructor(
+    private readonly reader: TraceReader,
+    private readonly file: string,
+    private readonly options: TimelineOptions,
+  ) {
+    ({ index: this.index, origin: this.origin } = loadIndex(reader, file, options));
+  }
+
+  /**
+   * The checkpoint `which` picks in the index, with every page a cursor built from it (over
+   * `reuse`) reads. When the stored index is damaged there, the index is built afresh (and stored
+   * again when `read-write` and the trace can be written) and the checkpoint taken from it.
+   */
+  checkpointWithPages(which: () => number, reuse?: StateCursor): StateCheckpoint {
+    const cp = this.index.checkpoints[which()];
+    const pages = this.index.pages;
+    if (pages === undefined) return cp;
+    const usable = reuse?.base !== null && reuse?.base !== undefined && reuse.memory.bytes.length === cp.memory.size;
+    try {
+      pages.ensure(idsRead(cp.memory, usable ? reuse.base : null, usable ? reuse.dirty : null));
+      return cp;
+    } catch (e) {
+      if (!(e instanceof StoredIndexDamaged)) throw e;
+    }
+    pages.close();
+    ({ index: this.index, origin: this.origin } = loadIndex(this.reader, this.file, { ...this.options, onProgress: undefined }, 'damaged'));
+    return this.index.checkpoints[which()];
+  }
+
+  /** Stores a built index not stored yet (see `Timeline.storeIndex`); returns the new origin. */
+  store(): IndexOrigin {
+    const o = this.origin;
+    if (o.source === 'stored' || o.written) return o;
+    const result = storeIndex(this.reader, this.file, this.index, this.options.checkpointEvents ?? CHECKPOINT_EVENTS);
+    this.origin = 'refused' in result ? { ...o, notWritten: result.refused } : { ...o, written: true, notWritten: null, storedBytes: result.bytes };
+    return this.origin;
+  }
+
+  close(): void {
+    this.index.pages?.close();
+  }
 }

@@ -15,22 +15,13 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
-import { loadIndex, storeIndex, type IndexOrigin, type StoredIndexUse } from './indexCache.js';
-import { idsRead, StoredIndexDamaged } from './storedIndex.js';
-import { CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
+import { HeldIndex, type IndexOrigin, type TimelineOptions } from './indexCache.js';
+
+export type { TimelineOptions } from './indexCache.js';
+import { CHECKPOINT_EVENTS, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
-
-/** How a timeline is opened: the index pass's options, and how to use the stored index (default `read-write`). */
-export interface TimelineOptions extends IndexOptions {
-  readonly stored?: StoredIndexUse;
-  /**
-   * With a stored index: read the chunks and checkpoint pages ahead on a worker thread after the
-   * open (default true), as the pass would have left them in memory. False reads only on demand.
-   */
-  readonly prefetch?: boolean;
-}
 
 export class Timeline {
   /** The cursor of the last memory query: the cheapest start for the next one when it is a little later. */
@@ -38,10 +29,13 @@ export class Timeline {
 
   private constructor(
     private readonly reader: TraceReader,
-    private index: TimelineIndex,
-    private origin: IndexOrigin,
-    private readonly options: TimelineOptions,
+    private readonly held: HeldIndex,
   ) {}
+
+  /** The index now (a damaged stored index is replaced by a rebuilt one: see HeldIndex). */
+  private get index(): TimelineIndex {
+    return this.held.index;
+  }
 
   /**
    * Opens `file` with its index: the one stored in the trace when it can be trusted, else built
@@ -54,8 +48,7 @@ export class Timeline {
   static open(file: string, options: TimelineOptions = {}): Timeline {
     const reader = TraceReader.open(file);
     try {
-      const { index, origin } = loadIndex(reader, file, options);
-      return new Timeline(reader, index, origin, options);
+      return new Timeline(reader, new HeldIndex(reader, file, options));
     } catch (e) {
       reader.close();
       throw e;
@@ -64,7 +57,7 @@ export class Timeline {
 
   /** Where this timeline's index came from (stored or built) and whether it was stored. */
   get indexOrigin(): IndexOrigin {
-    return this.origin;
+    return this.held.origin;
   }
 
   /**
@@ -73,11 +66,7 @@ export class Timeline {
    * trace or was stored already; returns the new origin (`notWritten` says why it could not be).
    */
   storeIndex(): IndexOrigin {
-    const o = this.origin;
-    if (o.source === 'stored' || o.written) return o;
-    const result = storeIndex(this.reader, this.reader.path, this.index, this.options.checkpointEvents ?? CHECKPOINT_EVENTS);
-    this.origin = 'refused' in result ? { ...o, notWritten: result.refused } : { ...o, written: true, notWritten: null, storedBytes: result.bytes };
-    return this.origin;
+    return this.held.store();
   }
 
   /** Settles when a stored index's reading ahead has finished (at once when there is none). */
@@ -272,7 +261,7 @@ export class Timeline {
    */
   cursorAt(t: bigint, reuse?: StateCursor): StateCursor {
     this.checkTime(t);
-    const cp = this.checkpointWithPages(t, reuse);
+    const cp = this.held.checkpointWithPages(() => this.checkpointIndex(t), reuse);
     let bytes: Uint8Array;
     if (reuse === undefined) bytes = materialize(cp.memory);
     else if (reuse.base !== null && rematerialize(cp.memory, reuse.memory.bytes, reuse.base, reuse.dirty)) bytes = reuse.memory.bytes;
@@ -299,32 +288,8 @@ export class Timeline {
   }
 
   close(): void {
-    this.index.pages?.close();
+    this.held.close();
     this.reader.close();
-  }
-
-  /**
-   * The checkpoint for `t` with every page a cursor built from it (over `reuse`) reads. When the
-   * stored index turns out damaged there, the index is built afresh (and stored again when the
-   * trace can be written) and the checkpoint taken from it.
-   */
-  private checkpointWithPages(t: bigint, reuse?: StateCursor): StateCheckpoint {
-    const cp = this.index.checkpoints[this.checkpointIndex(t)];
-    const pages = this.index.pages;
-    if (pages === undefined) return cp;
-    const usable = reuse?.base !== null && reuse?.base !== undefined && reuse.memory.bytes.length === cp.memory.size;
-    try {
-      pages.ensure(idsRead(cp.memory, usable ? reuse.base : null, usable ? reuse.dirty : null));
-      return cp;
-    } catch (e) {
-      if (!(e instanceof StoredIndexDamaged)) throw e;
-    }
-    const { index, origin } = loadIndex(this.reader, this.reader.path, { ...this.options, onProgress: undefined }, 'damaged');
-    this.index.pages?.close();
-    this.index = index;
-    this.origin = origin;
-    this.recent = null;
-    return this.index.checkpoints[this.checkpointIndex(t)];
   }
 
   private checkTime(t: bigint): void {

@@ -10,8 +10,10 @@
  *
  * Must not: change any other table.
  */
+import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import Database from 'better-sqlite3';
+import { FORMAT_VERSION } from './schema.js';
 
 export const TIMELINE_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS timeline_index (
@@ -73,6 +75,40 @@ export function decompressChecked(data: Uint8Array, rawSize: number): Uint8Array
   } catch {
     return null;
   }
+}
+
+/** `TraceReader.timelineBinding`: the recording's identity and a digest of its detail chunk rows, as one string. */
+export function timelineBinding(db: Database.Database): string {
+  const r = db
+    .prepare('SELECT started_at, instruction_count, import_call_count, detail FROM recording WHERE id = 1')
+    .safeIntegers(true)
+    .get() as { started_at: string; instruction_count: bigint | null; import_call_count: bigint | null; detail: string } | undefined;
+  const m = db.prepare('SELECT sha256 FROM modules WHERE module_id = 0').get() as { sha256: string } | undefined;
+  const chunks = createHash('sha256');
+  let count = 0;
+  const rows = db
+    .prepare('SELECT chunk_index, first_time, end_time, event_count, raw_size, length(data), hex(substr(data, -16)) FROM detail_chunks ORDER BY chunk_index')
+    .safeIntegers(true)
+    .raw(true);
+  for (const row of rows.iterate() as Iterable<unknown[]>) {
+    chunks.update(`${row.join(':')}\n`);
+    count++;
+  }
+  const text = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+  return JSON.stringify({
+    format: FORMAT_VERSION, started: r?.started_at ?? null, detail: r?.detail ?? null, module: m?.sha256 ?? null,
+    instructions: text(r?.instruction_count), importCalls: text(r?.import_call_count), chunks: count, chunkDigest: chunks.digest('hex'),
+  });
+}
+
+/** Stored bytes of the timeline index (0 when the trace has none). */
+export function storedTimelineSize(db: Database.Database): number {
+  const has = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('timeline_index', 'timeline_pages')").get() as { n: number };
+  if (has.n < 2) return 0;
+  const r = db
+    .prepare('SELECT (SELECT coalesce(sum(length(data)), 0) FROM timeline_index) + (SELECT coalesce(sum(length(data)), 0) FROM timeline_pages) AS n')
+    .get() as { n: number };
+  return r.n;
 }
 
 /** The stored index's row, or null when the trace has none (no table, or no row). */

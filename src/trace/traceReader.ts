@@ -16,7 +16,7 @@ import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.j
 import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
 import type { ImportInfo } from './traceWriter.js';
 import { keyframeMemory, readKeyframes, type KeyframeInfo } from './keyframes.js';
-import { PageGroupReader, readStoredTimeline, type StoredTimeline } from './timelineStore.js';
+import { PageGroupReader, readStoredTimeline, storedTimelineSize, timelineBinding, type StoredTimeline } from './timelineStore.js';
 
 /** Sizes and counts of the detail part of a trace (all zero for `--detail inputs`). */
 export interface DetailSummary {
@@ -331,28 +331,7 @@ export class TraceReader {
    * size and last bytes is not seen here (docs/trace-format.md, "Timeline index").
    */
   timelineBinding(): string {
-    return this.guard(() => {
-      const r = this.db
-        .prepare('SELECT started_at, instruction_count, import_call_count, detail FROM recording WHERE id = 1')
-        .safeIntegers(true)
-        .get() as { started_at: string; instruction_count: bigint | null; import_call_count: bigint | null; detail: string } | undefined;
-      const m = this.db.prepare('SELECT sha256 FROM modules WHERE module_id = 0').get() as { sha256: string } | undefined;
-      const chunks = createHash('sha256');
-      let count = 0;
-      const rows = this.db
-        .prepare('SELECT chunk_index, first_time, end_time, event_count, raw_size, length(data) AS stored, hex(substr(data, -16)) AS tail FROM detail_chunks ORDER BY chunk_index')
-        .safeIntegers(true)
-        .raw(true);
-      for (const row of rows.iterate() as Iterable<unknown[]>) {
-        chunks.update(`${row.join(':')}\n`);
-        count++;
-      }
-      const text = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
-      return JSON.stringify({
-        format: FORMAT_VERSION, started: r?.started_at ?? null, detail: r?.detail ?? null, module: m?.sha256 ?? null,
-        instructions: text(r?.instruction_count), importCalls: text(r?.import_call_count), chunks: count, chunkDigest: chunks.digest('hex'),
-      });
-    });
+    return this.guard(() => timelineBinding(this.db));
   }
 
   /** The stored timeline index, or null when the trace holds none (docs/trace-format.md, "Timeline index"). */
@@ -368,14 +347,7 @@ export class TraceReader {
 
   /** Stored bytes of the timeline index (0 when there is none). */
   timelineIndexSize(): number {
-    return this.guard(() => {
-      const has = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('timeline_index', 'timeline_pages')").get() as { n: number };
-      if (has.n < 2) return 0;
-      const r = this.db
-        .prepare('SELECT (SELECT coalesce(sum(length(data)), 0) FROM timeline_index) + (SELECT coalesce(sum(length(data)), 0) FROM timeline_pages) AS n')
-        .get() as { n: number };
-      return r.n;
-    });
+    return this.guard(() => storedTimelineSize(this.db));
   }
 
   /** Stored (compressed) bytes of the input log, and its decoded size. */
