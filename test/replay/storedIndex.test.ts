@@ -4,6 +4,7 @@
  * pass, its state at any time is the state a freshly built index gives, and a stale, foreign or
  * damaged one (rows damaged by hand) is never trusted but rebuilt and stored again.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
@@ -109,6 +110,41 @@ describe.each(['debug_target', 'many_calls', 'stdin_upper', 'trap', 'recursion']
     );
     expect(stateAt(stored, end, 0)).toEqual(stateAt(fresh, end, 0));
   });
+});
+
+describe('the stored index of a compress-sized trace (bench/programs/compress.wasm 1 1: 6.5e8 instructions, 4.7 M events)', () => {
+  let stored: Timeline;
+  let fresh: Timeline;
+  beforeAll(() => {
+    const trace = path.join(tempDir(), 'compress.wtrace');
+    const r = wtrace(['record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const first = Timeline.open(trace);
+    expect(first.indexOrigin).toMatchObject({ source: 'built', written: true });
+    first.close();
+    stored = Timeline.open(trace);
+    expect(stored.indexOrigin.source).toBe('stored');
+    fresh = Timeline.open(trace, { stored: 'none' });
+  }, 120_000);
+  afterAll(() => {
+    stored?.close();
+    fresh?.close();
+  });
+
+  it('gives the state a fresh index gives at random times (memory by digest, frames, globals, output, writes)', () => {
+    const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const state = (tl: Timeline, t: bigint, address: number) => {
+      const { memory, ...rest } = stateAt(tl, t, address) as { memory: string };
+      return { ...rest, memory: digest(Buffer.from(memory, 'base64')) };
+    };
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: fresh.end }), fc.nat(), (t, a) => {
+        const address = a % fresh.memoryAt(t).length;
+        expect(state(stored, t, address)).toEqual(state(fresh, t, address));
+      }),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });
 
 describe('loading the stored index', () => {
