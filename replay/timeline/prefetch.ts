@@ -45,3 +45,12 @@ export class Prefetcher {
     this.port.close();
   }
 }
+
+/** A prefetcher, or null when its worker cannot be started (reading ahead is optional). */
+export function startPrefetcher(data: Omit<PrefetchWorkerData, 'port'>): Prefetcher | null {
+  try {
+    return new Prefetcher(data);
+  } catch {
+    return null;
+  }
+}

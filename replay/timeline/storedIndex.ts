@@ -19,7 +19,7 @@ import * as v8 from 'node:v8';
 import type { TraceReader } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { ChunkStore, RAW_CACHE_BYTES, type ChunkSummary } from './chunkStore.js';
-import { Prefetcher } from './prefetch.js';
+import { startPrefetcher, type Prefetcher } from './prefetch.js';
 import type { PrefetchMessage } from './prefetchWorker.js';
 import { readDataSegments } from './dataSegments.js';
 import { readGlobals } from './globalTypes.js';
@@ -107,10 +107,12 @@ export function deserialiseIndex(reader: TraceReader, file: string, data: Uint8A
   const chunks = new ChunkStore(reader, shape.chunks);
   if (prefetch) {
     const groupSizes = Array.from({ length: Math.ceil(shape.pageCount / GROUP_PAGES) }, (_, g) => Math.min(GROUP_PAGES, shape.pageCount - g * GROUP_PAGES) * PAGE_SIZE);
-    const prefetcher = new Prefetcher({ file: reader.path, chunks: shape.chunks.map((c) => c.storedIndex), chunkBudget: RAW_CACHE_BYTES, groupSizes });
-    const take = (m: PrefetchMessage) => (m.kind === 'chunk' ? chunks.offerRead(m.index, m.eventCount, m.bytes) : pages.accept(m.index, m.bytes));
-    chunks.beforeRead = pages.beforeRead = () => prefetcher.drain(take);
-    pages.prefetcher = prefetcher;
+    const prefetcher = startPrefetcher({ file: reader.path, chunks: shape.chunks.map((c) => c.storedIndex), chunkBudget: RAW_CACHE_BYTES, groupSizes });
+    if (prefetcher !== null) {
+      const take = (m: PrefetchMessage) => (m.kind === 'chunk' ? chunks.offerRead(m.index, m.eventCount, m.bytes) : pages.accept(m.index, m.bytes));
+      chunks.beforeRead = pages.beforeRead = () => prefetcher.drain(take);
+      pages.prefetcher = prefetcher;
+    }
   }
   return {
     end: shape.end, names: readModuleInfo(bytes).functionNames, globals: readGlobals(bytes), segments: readDataSegments(bytes),
