@@ -1,7 +1,7 @@
 /**
  * Worker entry of the stored index's prefetcher (prefetch.ts): reads the trace on its own
- * connection and sends back, in order, the decompressed detail chunks (up to a byte budget) and
- * then the checkpoints' page groups. Anything it cannot read it skips: the timeline reads that
+ * connection and sends back, in order, the checkpoints' page groups (every checkpoint's memory
+ * reads them) and then the decompressed detail chunks (up to a byte budget). Anything it cannot read it skips: the timeline reads that
  * itself when it needs it, and reports the damage then.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
@@ -31,6 +31,15 @@ const data = workerData as PrefetchWorkerData;
 const send = (m: PrefetchMessage) => data.port.postMessage(m, [m.bytes.buffer as ArrayBuffer]);
 const reader = TraceReader.open(data.file);
 try {
+  const groups = reader.timelinePageGroups();
+  for (const [index, size] of data.groupSizes.entries()) {
+    try {
+      const bytes = groups.group(index, size);
+      if (bytes !== null) send({ kind: 'group', index, bytes: own(bytes) });
+    } catch {
+      /* a damaged group: likewise */
+    }
+  }
   let sent = 0;
   for (const [index, stored] of data.chunks.entries()) {
     if (sent >= data.chunkBudget) break;
@@ -40,15 +49,6 @@ try {
       send({ kind: 'chunk', index, eventCount: c.eventCount, bytes: own(c.events) });
     } catch {
       /* a damaged chunk: the timeline meets it itself */
-    }
-  }
-  const groups = reader.timelinePageGroups();
-  for (const [index, size] of data.groupSizes.entries()) {
-    try {
-      const bytes = groups.group(index, size);
-      if (bytes !== null) send({ kind: 'group', index, bytes: own(bytes) });
-    } catch {
-      /* a damaged group: likewise */
     }
   }
 } finally {

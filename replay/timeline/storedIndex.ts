@@ -156,16 +156,19 @@ export class LazyPages {
 
   /** Makes sure every page `ids` names is in `store`; throws `StoredIndexDamaged` for a missing or damaged group. */
   ensure(ids: Iterable<number>): void {
-    let drained = false;
+    let missing: Set<number> | null = null;
     for (const id of ids) {
       if (this.store[id] !== undefined) continue;
-      if (!drained) {
-        drained = true;
+      if (missing === null) {
+        missing = new Set();
         this.beforeRead?.();
         if (this.store[id] !== undefined) continue;
       }
-      this.read(Math.floor(id / GROUP_PAGES));
+      missing.add(Math.floor(id / GROUP_PAGES));
     }
+    if (missing === null) return;
+    // In group order: neighbouring groups share the stored rows they are read from.
+    for (const group of [...missing].sort((a, b) => a - b)) if (this.store[group * GROUP_PAGES] === undefined) this.read(group);
   }
 
   /** Takes group `group`'s bytes read elsewhere (checked the same way); ignored when they do not fit. */

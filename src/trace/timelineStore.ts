@@ -70,7 +70,7 @@ function compress(bytes: Uint8Array): Buffer {
 /** `data` decompressed when it yields exactly `rawSize` bytes, else null (damaged). */
 export function decompressChecked(data: Uint8Array, rawSize: number): Uint8Array | null {
   try {
-    const out = zlib.zstdDecompressSync(data);
+    const out = zlib.zstdDecompressSync(data, { chunkSize: Math.max(64, rawSize) }); // one output buffer: no joining of 16 KiB pieces
     return out.length === rawSize ? new Uint8Array(out.buffer, out.byteOffset, out.length) : null;
   } catch {
     return null;
@@ -137,6 +137,17 @@ export class PageGroupReader {
     this.segmentSize = ok ? row.segment_size : 1;
   }
 
+  /** The last segment read: neighbouring groups share segments, and callers read groups in order. */
+  private last: { index: number; data: Buffer } | null = null;
+
+  private segment(index: number): Buffer | null {
+    if (this.last?.index === index) return this.last.data;
+    const row = this.get.get(index) as { data: unknown } | undefined;
+    if (row === undefined || !Buffer.isBuffer(row.data)) return null;
+    this.last = { index, data: row.data };
+    return row.data;
+  }
+
   /** Group `index` decompressed, when it holds exactly `rawSize` bytes and passes zstd's checksum; else null. */
   group(index: number, rawSize: number): Uint8Array | null {
     if (index + 1 >= this.offsets.length) return null;
@@ -147,9 +158,9 @@ export class PageGroupReader {
     const last = Math.floor((end - 1) / this.segmentSize);
     const parts: Buffer[] = [];
     for (let seg = first; seg <= last; seg++) {
-      const row = this.get.get(seg) as { data: unknown } | undefined;
-      if (row === undefined || !Buffer.isBuffer(row.data)) return null;
-      parts.push(row.data);
+      const data = this.segment(seg);
+      if (data === null) return null;
+      parts.push(data);
     }
     const joined = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     const from = start - first * this.segmentSize;
