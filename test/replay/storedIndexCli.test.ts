@@ -67,6 +67,22 @@ describe('the stored timeline index through the CLI', () => {
     expect(tables(plain)).toEqual(['timeline_index', 'timeline_pages']); // the first replay stored it
   });
 
+  it('wtrace index exits 5, naming the trace and the reason, when it cannot store the index', () => {
+    const trace = copy('index-locked.wtrace');
+    const lock = new Database(trace);
+    lock.exec('BEGIN IMMEDIATE');
+    lock.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('test-lock', '1')");
+    try {
+      const r = wtrace(['index', trace]);
+      expect(r.status).toBe(5);
+      expect(r.stderr).toMatch(/index-locked\.wtrace: the timeline index was built but not stored: database is locked/);
+    } finally {
+      lock.exec('ROLLBACK');
+      lock.close();
+    }
+    expect(tables(trace)).toEqual([]);
+  });
+
   it('replays a trace another process is writing, noting that the index was not stored', () => {
     const trace = copy('locked.wtrace');
     const lock = new Database(trace);
