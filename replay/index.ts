@@ -16,7 +16,7 @@ export type * from './diffTypes.js';
 export function verify(file: string, options: { stackSizeMb?: number } = {}): Promise<VerifyResult> {
   return runOnWorker<VerifyResult>(workerUrl(import.meta.url, 'verifyWorker'), { file }, options);
 }
-export { Timeline, DetailNeededError, TimelineCoverageError, TimeOutOfRangeError } from './timeline/index.js';
+export { Timeline, DetailNeededError, TimelineCoverageError, TimeOutOfRangeError, storeTimelineIndex, type TimelineIndexResult, type IndexOrigin, type StoredIndexUse, type TimelineOptions } from './timeline/index.js';
 export type { CallRecord, EventValue, Frame, GlobalKnowledge, GlobalState, ImportCallRecord, RawValue, WriteKind, WriteRecord } from './timeline/index.js';
 export { openReplay, type OpenOptions } from './engine/open.js';
 export { Replay } from './engine/replay.js';

@@ -10,7 +10,7 @@ import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { SourceMap } from '../../src/source/index.js';
 import { buildDetailIndex } from '../detailIndex/index.js';
 import { ModuleCode } from '../interp/index.js';
-import { DetailNeededError, Timeline } from '../timeline/index.js';
+import { DetailNeededError, Timeline, type StoredIndexUse } from '../timeline/index.js';
 import { Activations } from './activations.js';
 import { BreakpointSet, type HitFinder } from './breakpoints.js';
 import { ReplayModule } from './moduleView.js';
@@ -24,6 +24,17 @@ export interface OpenOptions {
   readonly onIndexProgress?: (done: bigint, total: bigint | null) => void;
   /** Progress of the timeline's pass over the detail events, done at every open (events read, in all). */
   readonly onTimelineProgress?: (eventsDone: number, eventsTotal: number) => void;
+  /**
+   * How to use the timeline index stored in the trace (default `read-write`: read it when it
+   * matches the trace, else build it and store it when the file can be written; `read`: never
+   * write; `none`: always build, never store). See docs/replay.md, "The stored index".
+   */
+  readonly storedIndex?: StoredIndexUse;
+  /**
+   * Told the timeline once it is open: where its index came from (`indexOrigin`, e.g. to say that
+   * it could not be stored), `storeIndex()` for a deferred write, `prefetched()`.
+   */
+  readonly onTimelineOpen?: (timeline: Timeline) => void;
   /** Stack of the worker threads that re-execute the program, in MiB. */
   readonly stackSizeMb?: number;
   /**
@@ -55,14 +66,18 @@ export async function openReplay(file: string, options: OpenOptions = {}): Promi
 }
 
 async function openTimeline(file: string, options: OpenOptions): Promise<Timeline> {
-  const index = { onProgress: options.onTimelineProgress };
+  const index = { onProgress: options.onTimelineProgress, stored: options.storedIndex };
+  const opened = (timeline: Timeline) => {
+    options.onTimelineOpen?.(timeline);
+    return timeline;
+  };
   try {
-    return Timeline.open(file, index);
+    return opened(Timeline.open(file, index));
   } catch (e) {
     if (!(e instanceof DetailNeededError)) throw e;
   }
   await buildDetailIndex(file, { onProgress: options.onIndexProgress, stackSizeMb: options.stackSizeMb });
-  return Timeline.open(file, index);
+  return opened(Timeline.open(file, index));
 }
 
 function sourceLinesOf(bytes: Uint8Array): SourceLines {

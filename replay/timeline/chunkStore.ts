@@ -75,8 +75,17 @@ export class ChunkStore {
     this.evict();
   }
 
+  /** Called before a chunk is read from the trace: a prefetcher hands over what it has read meanwhile. */
+  beforeRead: (() => void) | null = null;
+
+  /** Offers chunk `index`'s bytes read elsewhere; ignored unless they hold the chunk's event count. */
+  offerRead(index: number, eventCount: number, bytes: Uint8Array): void {
+    if (this.chunks[index]?.eventCount === eventCount) this.offer(index, bytes);
+  }
+
   /** The event stream of chunk `index`, decompressed, for a `DetailScanner`. */
   raw(index: number): Uint8Array {
+    if (!this.rawCache.has(index)) this.beforeRead?.();
     const hit = this.rawCache.get(index);
     if (hit !== undefined) {
       this.rawCache.delete(index);

@@ -15,7 +15,10 @@ import { TimeOutOfRangeError } from './errors.js';
 import { globalStates } from './globalState.js';
 import { MemoryImage } from './memoryState.js';
 import { materialize, materializeInto, rematerialize } from './pagedMemory.js';
-import { buildIndex, CHECKPOINT_EVENTS, type IndexOptions, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
+import { HeldIndex, type IndexOrigin, type TimelineOptions } from './indexCache.js';
+
+export type { TimelineOptions } from './indexCache.js';
+import { CHECKPOINT_EVENTS, type SnapshotPoint, type StateCheckpoint, type TimelineIndex } from './timelineIndex.js';
 import type { ActivationEnd, CallRecord, Frame, GlobalState, ImportCallRecord, WriteRecord } from './types.js';
 import { lastWrite, nextWrite } from './writeSearch.js';
 import { firstCallAfter, StateCursor } from './stateCursor.js';
@@ -26,22 +29,54 @@ export class Timeline {
 
   private constructor(
     private readonly reader: TraceReader,
-    private readonly index: TimelineIndex,
+    private readonly held: HeldIndex,
   ) {}
 
+  /** The index now (a damaged stored index is replaced by a rebuilt one: see HeldIndex). */
+  private get index(): TimelineIndex {
+    return this.held.index;
+  }
+
   /**
-   * Opens `file` and builds the index (one pass over all detail events). Throws
-   * `DetailNeededError` for an inputs-only trace, `TimelineCoverageError` for a windowed,
-   * incomplete or inconsistent one, and the trace layer's errors for a bad file.
+   * Opens `file` with its index: the one stored in the trace when it can be trusted, else built
+   * by one pass over all detail events and (by default) stored in the trace for the next open
+   * (`options.stored`; docs/replay.md, "The stored index"). Throws `DetailNeededError` for an
+   * inputs-only trace, `TimelineCoverageError` for a windowed, incomplete or inconsistent one,
+   * and the trace layer's errors for a bad file. A trace that cannot be written is not an error
+   * (see `indexOrigin`).
    */
-  static open(file: string, options: IndexOptions = {}): Timeline {
+  static open(file: string, options: TimelineOptions = {}): Timeline {
     const reader = TraceReader.open(file);
     try {
-      return new Timeline(reader, buildIndex(reader, file, options));
+      return new Timeline(reader, new HeldIndex(reader, file, options));
     } catch (e) {
       reader.close();
       throw e;
     }
+  }
+
+  /** Where this timeline's index came from (stored or built) and whether it was stored. */
+  get indexOrigin(): IndexOrigin {
+    return this.held.origin;
+  }
+
+  /**
+   * Stores a built index in the trace now, for a timeline opened with `stored: 'read'` (to write
+   * after the first state is shown rather than before). Does nothing when the index came from the
+   * trace or was stored already; returns the new origin (`notWritten` says why it could not be).
+   */
+  storeIndex(): IndexOrigin {
+    return this.held.store();
+  }
+
+  /** Settles when a stored index's reading ahead has finished (at once when there is none). */
+  prefetched(): Promise<void> {
+    return this.index.pages?.prefetcher?.whenDone() ?? Promise.resolve();
+  }
+
+  /** Page groups of a stored index read so far (0 for a built index): how lazily the pages load. */
+  get storedPageGroupsRead(): number {
+    return this.index.pages?.groupsRead ?? 0;
   }
 
   /** The time of the last instruction of the recording (the history's end; 0 is its start). */
@@ -226,7 +261,7 @@ export class Timeline {
    */
   cursorAt(t: bigint, reuse?: StateCursor): StateCursor {
     this.checkTime(t);
-    const cp = this.index.checkpoints[this.checkpointIndex(t)];
+    const cp = this.held.checkpointWithPages(() => this.checkpointIndex(t), reuse);
     let bytes: Uint8Array;
     if (reuse === undefined) bytes = materialize(cp.memory);
     else if (reuse.base !== null && rematerialize(cp.memory, reuse.memory.bytes, reuse.base, reuse.dirty)) bytes = reuse.memory.bytes;
@@ -253,6 +288,7 @@ export class Timeline {
   }
 
   close(): void {
+    this.held.close();
     this.reader.close();
   }
 

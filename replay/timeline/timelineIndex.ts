@@ -19,6 +19,8 @@ import { DetailNeededError, TimelineCoverageError } from './errors.js';
 import { readGlobals, type GlobalDecl } from './globalTypes.js';
 import { MemoryImage } from './memoryState.js';
 import { PageTracker, type PageTable } from './pagedMemory.js';
+import { callsByGranule, readCalls } from './importCalls.js';
+import type { LazyPages } from './storedIndex.js';
 import type { ActivationEnd, EventValue, Frame, ImportCallRecord } from './types.js';
 
 /** A keyframe and the time whose state it holds (effects of every instruction up to it). */
@@ -55,6 +57,8 @@ export interface TimelineIndex {
   readonly checkpoints: readonly StateCheckpoint[];
   /** Activations that ran at least LONG_ACTIVATION instructions and returned, by enter time. */
   readonly longActivations: ReadonlyMap<bigint, { readonly func: number; readonly end: ActivationEnd }>;
+  /** For an index read from the trace: where the checkpoints' pages come from (read on demand). */
+  readonly pages?: LazyPages;
 }
 
 /** Events between two state checkpoints, at least (more when memory is large: see `checkpointGap`). */
@@ -126,14 +130,8 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   }
   const bytes = reader.moduleBytes();
   const names = readModuleInfo(bytes).functionNames;
-  const importNames = new Map(reader.imports().map((i) => [i.functionIndex, `${i.module}.${i.name}`]));
-  const calls = [...reader.importCalls()].map((c): ImportCallRecord => {
-    if (c.time === null) throw new TimelineCoverageError(file, `import call ${c.index} has no time`);
-    const writes = c.writes.map((w) => ({ address: w.address, bytes: w.bytes, oldBytes: new Uint8Array(0) }));
-    return { index: c.index, time: c.time, functionIndex: c.functionIndex, name: importNames.get(c.functionIndex) ?? '?', args: c.args, result: c.result, output: c.output, writes };
-  });
+  const calls = readCalls(reader, file);
   const callTimes = Float64Array.from(calls, (c) => Number(c.time));
-  const callsByPage = new Map<number, number[]>();
   const memory = new MemoryImage(reader.keyframeMemory(kfs[0]));
   memory.segments = readDataSegments(bytes);
   const tracker = new PageTracker(memory.bytes);
@@ -142,11 +140,10 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   const applyCallsBefore = (t: number) => {
     for (; nextCall < calls.length && callTimes[nextCall] < t; nextCall++) {
       const call = calls[nextCall];
-      for (const w of call.writes as { address: number; bytes: Uint8Array; oldBytes: Uint8Array }[]) {
+      for (const w of call.writes) {
         w.oldBytes = memory.bytes.slice(w.address, w.address + w.bytes.length);
         memory.bytes.set(w.bytes, w.address);
         if (w.bytes.length > 0) tracker.mark(w.address, w.bytes.length);
-        forPages(w.address, w.bytes.length, (p) => push(callsByPage, p, call.index));
       }
     }
   };
@@ -285,21 +282,10 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   const end = times.reduce((a, b) => (a > b ? a : b));
   points.push({ info: last, time: end });
   return {
-    end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callTimes, callsByPage,
+    end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callTimes, callsByPage: callsByGranule(calls),
     chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list), keyframes: points, finalStack: stack, firstSet,
     unusedKeyframes: unmatched, snapshots, checkpoints, longActivations,
   };
-}
-
-function forPages(address: number, size: number, fn: (page: number) => void): void {
-  if (size === 0) return;
-  for (let p = address >>> SUMMARY_PAGE_BITS; p <= (address + size - 1) >>> SUMMARY_PAGE_BITS; p++) fn(p);
-}
-
-function push(map: Map<number, number[]>, key: number, value: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else if (list.at(-1) !== value) list.push(value);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -108,6 +108,9 @@ function indexProgress(trace: string): OpenOptions {
       if (!process.stderr.isTTY || total < QUIET_PASS_EVENTS) return;
       process.stderr.write(done >= total ? '\r\x1b[K' : `\r  reading the recording: ${Math.floor((done * 100) / total)}% of ${total.toLocaleString('en-US')} events`);
     },
+    onTimelineOpen: ({ indexOrigin: o }) => {
+      if (o.notWritten !== null) process.stderr.write(`note: ${trace}: the timeline index was not stored (${o.notWritten}); the next open reads every event again\n`);
+    },
     onIndexProgress: (done, total) => {
       if (started === 0) {
         started = Date.now();

@@ -12,3 +12,4 @@ export { WTRACE_VERSION } from './version.js';
 export { traceInfo, type TraceInfo } from './traceInfo.js';
 export { queryTrace, QueryError, type QueryOptions, type QueryResult, type QueryValue } from './query.js';
 export type { DetailRowSink, DetailViewFiller } from './queryViews.js';
+export { writeStoredTimeline, TimelineWriteRefused, type StoredTimeline, type TimelineToStore } from './timelineStore.js';

@@ -16,6 +16,7 @@ import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.j
 import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
 import type { ImportInfo } from './traceWriter.js';
 import { keyframeMemory, readKeyframes, type KeyframeInfo } from './keyframes.js';
+import { PageGroupReader, readStoredTimeline, storedTimelineSize, timelineBinding, type StoredTimeline } from './timelineStore.js';
 
 /** Sizes and counts of the detail part of a trace (all zero for `--detail inputs`). */
 export interface DetailSummary {
@@ -320,6 +321,33 @@ export class TraceReader {
   /** The memory bytes stored for `keyframe`. */
   keyframeMemory(keyframe: KeyframeInfo): Uint8Array {
     return this.guard(() => keyframeMemory(this.db, keyframe));
+  }
+
+  /**
+   * What a stored timeline index must have been built from to be trusted, as one string: the
+   * recording (start time, detail level, module hash, instruction and import call counts) and a
+   * digest of every detail chunk's index, times, event count, sizes (raw and stored) and last 16
+   * stored bytes. Cheap (no chunk is read whole); an edit inside a chunk that keeps its stored
+   * size and last bytes is not seen here (docs/trace-format.md, "Timeline index").
+   */
+  timelineBinding(): string {
+    return this.guard(() => timelineBinding(this.db));
+  }
+
+  /** The stored timeline index, or null when the trace holds none (docs/trace-format.md, "Timeline index"). */
+  storedTimeline(): StoredTimeline | null {
+    return this.guard(() => readStoredTimeline(this.db));
+  }
+
+  /** Reads the stored timeline index's page groups (null for a missing or damaged group). */
+  timelinePageGroups(): { group(index: number, rawSize: number): Uint8Array | null } {
+    const groups = this.guard(() => new PageGroupReader(this.db));
+    return { group: (index, rawSize) => this.guard(() => groups.group(index, rawSize)) };
+  }
+
+  /** Stored bytes of the timeline index (0 when there is none). */
+  timelineIndexSize(): number {
+    return this.guard(() => storedTimelineSize(this.db));
   }
 
   /** Stored (compressed) bytes of the input log, and its decoded size. */

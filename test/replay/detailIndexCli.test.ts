@@ -47,16 +47,18 @@ function tamper(trace: string, edit: (c: ImportCall, name: string) => ImportCall
 const snapshot = (trace: string) => ({ bytes: fs.readFileSync(trace), files: fs.readdirSync(path.dirname(trace)).sort() });
 
 describe('wtrace index', () => {
-  it('prints a one-line summary, then leaves an indexed trace alone', () => {
+  it('prints a summary of the detail and of the stored timeline index, then leaves an indexed trace alone', () => {
     const trace = record([fixture('stdin_upper')], 'index me\n'.repeat(20));
     const r = wtrace(['index', trace]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe(''); // not a terminal: no progress line
-    expect(r.stdout).toMatch(/^indexed \S+: [\d,]+ detail events, 2 keyframes \([\d,]+ bytes\), [\d,]+ instructions, [\d,]+ import calls, in \d+\.\d\d s\n$/);
+    expect(r.stdout).toMatch(/^indexed \S+: [\d,]+ detail events, 2 keyframes \([\d,]+ bytes\), [\d,]+ instructions, [\d,]+ import calls, in \d+\.\d\d s\n/);
+    expect(r.stdout).toMatch(/\nstored the timeline index in \S+: [\d,]+ checkpoints, [\d,]+ bytes \(\d+% of the trace file\), in \d+\.\d\d s\n$/);
     const before = snapshot(trace);
     const again = wtrace(['index', trace]);
     expect(again.status).toBe(0);
-    expect(again.stdout).toMatch(/^already indexed: \S+ has complete detail: [\d,]+ detail events, 2 keyframes .*; nothing to do\n$/);
+    expect(again.stdout).toMatch(/^already indexed: \S+ has complete detail: [\d,]+ detail events, 2 keyframes .*; nothing to do\n/);
+    expect(again.stdout).toMatch(/\ntimeline index already stored in \S+: [\d,]+ checkpoints, .*; nothing to do\n$/);
     expect(snapshot(trace)).toEqual(before);
     expect(wtrace(['info', trace]).stdout).toMatch(/detail\s+full: [\d,]+ events/);
   });
