@@ -114,7 +114,9 @@ class BytesBefore {
 
   private open(): StateCursor | null {
     try {
-      this.timeline = Timeline.open(this.file);
+      // `wtrace query` never changes the trace: a stored index is used, none is written; one
+      // forward walk needs no read-ahead.
+      this.timeline = Timeline.open(this.file, { stored: 'read', prefetch: false });
     } catch (e) {
       if (e instanceof TimelineCoverageError) return null;
       throw e;

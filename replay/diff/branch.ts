@@ -17,6 +17,9 @@ import { ModuleCode } from '../interp/index.js';
 import { Timeline } from '../timeline/index.js';
 import type { DetailTrace } from './detailTrace.js';
 
+/** How the timelines are opened: one state is wanted, so no read-ahead either. */
+const READ_ONLY = { stored: 'read', prefetch: false } as const;
+
 /** Gives up after this many instructions (a long loop without any event between the two points). */
 const MAX_STEPS = 1_000_000;
 
@@ -26,9 +29,10 @@ const MAX_STEPS = 1_000_000;
  * a call whose callee differs); null when it is not found within MAX_STEPS, or past `until`.
  */
 export function findBranch(a: DetailTrace, b: DetailTrace, from: number, until: number): BranchView | null {
-  const ta = Timeline.open(a.file);
+  // A comparison never changes the traces: a stored index is used, none is written.
+  const ta = Timeline.open(a.file, READ_ONLY);
   try {
-    const tb = Timeline.open(b.file);
+    const tb = Timeline.open(b.file, READ_ONLY);
     try {
       return search(a, ta, tb, BigInt(from), BigInt(until));
     } finally {
