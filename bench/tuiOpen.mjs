@@ -1,0 +1,162 @@
+// Where `wtrace replay`'s open goes, part by part, in one Node process doing what the CLI does
+// (in its order), with the first frame drawn by ink into an in-memory terminal instead of a real
+// one (bench/tuiLatency.mjs measures the real terminal end to end). Each round is a fresh
+// process, so module loading is measured cold for the process (warm for the OS file cache and
+// for Node's compile cache when it is on, as on a second `wtrace replay`).
+//
+// Parts: Node's start-up (to its bootstrap), commander and the CLI's modules, the UI's modules
+// (ink, React, yoga; through tui/load.ts), the engine's modules, the engine's open, each query
+// of the first stop (the debuggee's state; the DWARF variables; the code pane's source file or
+// disassembly; the timeline's import marks), and ink's first frame (React render, layout, write).
+// Usage: node bench/tuiOpen.mjs [--rounds N] [--trace T] [--cache on|off]   (default 5, on)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, option, quantile } from './latencyKit.mjs';
+
+const here = fileURLToPath(import.meta.url);
+const repoRoot = path.resolve(path.dirname(here), '..');
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3]);
+} else {
+  await parent();
+}
+
+async function parent() {
+  const rounds = option('--rounds', 5);
+  const cache = option('--cache', 'on', false);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-open-'));
+  try {
+    let trace = option('--trace', null, false);
+    if (trace === null) {
+      trace = path.join(work, 'compress.wtrace');
+      const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
+    }
+    const env = { ...process.env, NODE_ENV: 'production' };
+    delete env.NODE_COMPILE_CACHE;
+    if (cache === 'on') env.NODE_COMPILE_CACHE = path.join(work, 'compile-cache');
+    else env.NODE_DISABLE_COMPILE_CACHE = '1';
+    const runs = [];
+    // One unmeasured round first: it fills the compile cache (when on) and the OS file cache.
+    for (let i = 0; i <= rounds; i++) {
+      const r = spawnSync(process.execPath, [here, '--child', path.resolve(trace)], { cwd: repoRoot, env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`round failed: ${r.stderr}`);
+      if (i > 0) runs.push(JSON.parse(r.stdout));
+    }
+    console.log(`## wtrace replay's open, part by part: ${rounds} fresh processes, compile cache ${cache}, medians`);
+    console.log('| part | p50 | min-max |');
+    console.log('|---|---:|---:|');
+    const bytes = runs[0].bytes;
+    for (const r of runs) delete r.bytes;
+    for (const part of Object.keys(runs[0])) {
+      const xs = runs.map((r) => r[part]);
+      console.log(`| ${part} | ${fmt(quantile(xs, 0.5))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} |`);
+    }
+    console.log(`\nThe first frame is ${bytes.toLocaleString('en-US')} bytes written to the terminal.`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One open, timed; prints the parts as JSON (ms). */
+async function child(trace) {
+  const parts = {};
+  let t = performance.now();
+  const lap = (name) => {
+    const now = performance.now();
+    parts[name] = now - t;
+    t = now;
+  };
+  parts['node start-up (to bootstrap)'] = performance.nodeTiming.bootstrapComplete;
+  t = performance.now();
+  const { Command } = await import('commander');
+  await import(`${repoRoot}/dist/src/cli/main.js`);
+  void Command;
+  lap('commander + CLI modules');
+  const { loadTui } = await import(`${repoRoot}/dist/tui/load.js`);
+  const tui = await loadTui();
+  lap('UI modules (ink, React, yoga)');
+  const { openReplay } = await import(`${repoRoot}/dist/replay/index.js`);
+  lap('engine modules');
+  const d = await openReplay(trace);
+  lap('engine open (timeline, module, line table)');
+  const frames = d.frames();
+  d.globals();
+  d.output();
+  d.breakpoints();
+  d.watchpoints();
+  lap('first stop: frames, globals, output');
+  try {
+    d.globalVariables();
+  } catch {
+    // no DWARF: the part costs what asking costs
+  }
+  lap('first stop: DWARF globals (whether C variables show)');
+  try {
+    d.variables(0);
+  } catch {
+    // as above
+  }
+  lap('first stop: C variables of frame #0');
+  tui.resolveCode(d.module, frames[0], new tui.SourceFiles(repoRoot));
+  lap('first stop: source file or disassembly');
+  d.importCallTimes();
+  lap('first stop: import-call times');
+  const { stdout, stdin, written } = fakeTerminal(120, 36);
+  const { createElement } = await import('react');
+  const session = new tui.DebugSession(d, new tui.SourceFiles(repoRoot));
+  const { render } = await import('ink');
+  // ink draws the first frame inside render(), synchronously (React's legacy root).
+  let drawn = false;
+  const app = createElement(tui.ThemeContext.Provider, { value: { color: false } }, createElement(tui.App, { session, traceName: 'compress.wtrace' }));
+  const instance = render(app, { stdout, stdin, alternateScreen: true, patchConsole: false, interactive: true, maxFps: 60, onRender: () => { drawn = true; } });
+  lap('first frame (UI state, React, layout, write)');
+  if (!drawn) throw new Error('ink drew nothing in render()');
+  instance.unmount();
+  parts.bytes = written();
+  d.close();
+  process.stdout.write(JSON.stringify(parts));
+}
+
+/** A terminal of `columns` x `rows` in memory: the output is counted, the input never sends. */
+function fakeTerminal(columns, rows) {
+  let bytes = 0;
+  const stdout = {
+    isTTY: true,
+    columns,
+    rows,
+    write(chunk, encoding, done) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      const cb = typeof encoding === 'function' ? encoding : done;
+      if (typeof cb === 'function') cb();
+      return true;
+    },
+    on() { return stdout; },
+    off() { return stdout; },
+    once() { return stdout; },
+    removeListener() { return stdout; },
+    addListener() { return stdout; },
+    emit() { return false; },
+    listenerCount() { return 0; },
+  };
+  const stdin = {
+    isTTY: true,
+    setRawMode() {},
+    setEncoding() {},
+    ref() {},
+    unref() {},
+    resume() {},
+    pause() {},
+    read() { return null; },
+    on() { return stdin; },
+    off() { return stdin; },
+    addListener() { return stdin; },
+    removeListener() { return stdin; },
+    listenerCount() { return 0; },
+  };
+  return { stdout, stdin, written: () => bytes };
+}
