@@ -6,8 +6,9 @@
 //
 // Parts: Node's start-up (to its bootstrap), commander and the CLI's modules, the UI's modules
 // (ink, React, yoga; through tui/load.ts), the engine's modules, the engine's open, each query
-// of the first stop (the debuggee's state; the DWARF variables; the code pane's source file or
-// disassembly; the timeline's import marks), and ink's first frame (React render, layout, write).
+// of the first stop (the debuggee's state; the code pane's source file or disassembly; the
+// timeline's import marks), ink's first frame (React render, layout, write), and what runs
+// right after it (the DWARF globals check that picks the C variables view).
 // Usage: node bench/tuiOpen.mjs [--rounds N] [--trace T] [--cache on|off]   (default 5, on)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,40 +85,36 @@ async function child(trace) {
   lap('engine modules');
   const d = await openReplay(trace);
   lap('engine open (timeline, module, line table)');
+  // What the first frame asks of the debuggee (tui/session.ts `data`), each timed; the frame asks
+  // again below (answered from the engine's caches of the same time).
   const frames = d.frames();
+  lap('first stop: frames (call stack)');
   d.globals();
   d.output();
   d.breakpoints();
   d.watchpoints();
-  lap('first stop: frames, globals, output');
-  try {
-    d.globalVariables();
-  } catch {
-    // no DWARF: the part costs what asking costs
-  }
-  lap('first stop: DWARF globals (whether C variables show)');
-  try {
-    d.variables(0);
-  } catch {
-    // as above
-  }
-  lap('first stop: C variables of frame #0');
+  lap('first stop: globals, output, breakpoints');
   tui.resolveCode(d.module, frames[0], new tui.SourceFiles(repoRoot));
   lap('first stop: source file or disassembly');
   d.importCallTimes();
-  lap('first stop: import-call times');
+  lap('first stop: import-call times (timeline marks)');
   const { stdout, stdin, written } = fakeTerminal(120, 36);
   const { createElement } = await import('react');
-  const session = new tui.DebugSession(d, new tui.SourceFiles(repoRoot));
   const { render } = await import('ink');
-  // ink draws the first frame inside render(), synchronously (React's legacy root).
-  let drawn = false;
+  const session = new tui.DebugSession(d, new tui.SourceFiles(repoRoot));
+  // ink writes the first frame inside render() (React's legacy root: synchronous), then runs the
+  // layout effects: the DWARF globals check and the redraw it asks for (throttled to ink's next frame).
+  let firstFrameAt = null;
   const app = createElement(tui.ThemeContext.Provider, { value: { color: false } }, createElement(tui.App, { session, traceName: 'compress.wtrace' }));
-  const instance = render(app, { stdout, stdin, alternateScreen: true, patchConsole: false, interactive: true, maxFps: 60, onRender: () => { drawn = true; } });
-  lap('first frame (UI state, React, layout, write)');
-  if (!drawn) throw new Error('ink drew nothing in render()');
+  const renderStart = performance.now();
+  const instance = render(app, { stdout, stdin, alternateScreen: true, patchConsole: false, interactive: true, maxFps: 60, onRender: () => { firstFrameAt ??= performance.now(); } });
+  if (firstFrameAt === null) throw new Error('ink drew nothing in render()');
+  parts['first frame (UI state, React, layout, write)'] = firstFrameAt - renderStart;
+  parts['after it: DWARF globals check, C view state'] = performance.now() - firstFrameAt;
+  const bytes = written();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // ink's throttled second frame
   instance.unmount();
-  parts.bytes = written();
+  parts.bytes = bytes;
   d.close();
   process.stdout.write(JSON.stringify(parts));
 }
