@@ -14,7 +14,9 @@
 //   - step back by line (`N`) from uniformly random times (reached first with `t`): p50, p95;
 //   - reverse-continue (`C`) from the end to a breakpoint at main's entry, across the recording.
 // Goals: step p95 <= 100 ms, reverse-continue <= 1.5 s, open <= 1 s.
-// Usage: node bench/tuiLatency.mjs [--samples N] [--opens N] [--only-open] [--trace T]   (needs tmux)
+// Usage: node bench/tuiLatency.mjs [--samples N] [--opens N] [--only-open] [--trace T]
+//   [--compare-cli OTHER/bin/wtrace.js]   (one more row: another build's replay, e.g. an older commit's)
+// Needs tmux.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -68,7 +70,8 @@ function timeToScreen(command, ready, env = '') {
 function timingLine(file, n) {
   const t0 = performance.now();
   for (;;) {
-    const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
+    // Only whole lines: the replay may be writing the last one now.
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1) : [];
     if (lines.length >= n) return JSON.parse(lines[n - 1]);
     if (performance.now() - t0 > 20_000) throw new Error(`no timing line ${n} in ${file}`);
   }
@@ -87,17 +90,22 @@ function measureOpens(trace) {
   const modes = [
     { label: '`node -e` printing a line (baseline)', command: `${node} -e "console.log('node ready')"`, ready: /node ready/ },
     { label: '`wtrace info TRACE` (baseline)', command: `${cli} info ${JSON.stringify(path.resolve(trace))}`, ready: /instructions\s+\d/ },
-    { label: 'replay, compile cache off', command: replay, ready: /time 0 \//, env: () => 'NODE_DISABLE_COMPILE_CACHE=1' },
-    { label: 'replay, compile cache cold (empty)', command: replay, ready: /time 0 \//, env: (i) => `NODE_COMPILE_CACHE=${JSON.stringify(path.join(work, `cache-cold-${i}`))}` },
-    { label: 'replay, compile cache warm', command: replay, ready: /time 0 \//, env: () => `NODE_COMPILE_CACHE=${JSON.stringify(warm)}` },
+    { label: 'replay, compile cache off', timed: true, command: replay, ready: /time 0 \//, env: () => 'NODE_DISABLE_COMPILE_CACHE=1' },
+    { label: 'replay, compile cache cold (empty)', timed: true, command: replay, ready: /time 0 \//, env: (i) => `NODE_COMPILE_CACHE=${JSON.stringify(path.join(work, `cache-cold-${i}`))}` },
+    { label: 'replay, compile cache warm', timed: true, command: replay, ready: /time 0 \//, env: () => `NODE_COMPILE_CACHE=${JSON.stringify(warm)}` },
   ];
+  const other = option('--compare-cli', null, false);
+  if (other !== null) {
+    // Another build's bin/wtrace.js (e.g. an older commit's checkout), with its own default cache.
+    modes.push({ label: `replay by ${other}`, command: `${node} ${JSON.stringify(path.resolve(other))} replay ${JSON.stringify(path.resolve(trace))}`, ready: /time 0 \// });
+  }
   let logged = 0;
   const results = modes.map(() => ({ screen: [], parts: [] }));
   for (let i = -1; i < opens; i++) { // round -1 is unmeasured: it fills the warm cache and the OS file cache
     modes.forEach((m, k) => {
-      const timing = m.env ? `WTRACE_TIMING=${JSON.stringify(log)} ${m.env(i)}` : '';
-      const { ms, name } = timeToScreen(m.command, m.ready, timing);
-      const line = m.env ? timingLine(log, ++logged) : null;
+      const env = `${m.timed ? `WTRACE_TIMING=${JSON.stringify(log)}` : ''} ${m.env?.(i) ?? ''}`;
+      const { ms, name } = timeToScreen(m.command, m.ready, env);
+      const line = m.timed ? timingLine(log, ++logged) : null;
       spawnSync('tmux', [...socket, 'kill-session', '-t', name]);
       if (i < 0) return;
       results[k].screen.push(ms);
