@@ -206,8 +206,8 @@ export class DebugSession {
    * Asks once whether the module has C globals (DWARF): if so, C variables become the default
    * view from time 0 on, and the screen redraws when that changes it. Reading the module's DWARF
    * takes 50-100 ms on a large module, so the screen calls this after its first frame is drawn
-   * rather than making the first frame wait (bench/tuiOpen.mjs). Memory at time 0 is the initial
-   * image: cheap to read.
+   * rather than making the first frame wait (bench/tuiOpen.mjs). At the first stop (time 0),
+   * memory is the initial image: cheap to read.
    */
   checkDwarf(): void {
     if (this.dwarfChecked) return;
