@@ -9,7 +9,9 @@
 // of the first stop (the debuggee's state; the code pane's source file or disassembly; the
 // timeline's import marks), ink's first frame (React render, layout, write), and what runs
 // right after it (the DWARF globals check that picks the C variables view).
-// Usage: node bench/tuiOpen.mjs [--rounds N] [--trace T] [--cache on|off]   (default 5, on)
+// Three ways, alternated: as `wtrace replay` loads (Node's compile cache warm, ink's es-toolkit
+// import trimmed by tui/load.ts), with the compile cache off, and with ink's import untrimmed.
+// Usage: node bench/tuiOpen.mjs [--rounds N] [--trace T]   (default 5)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,14 +23,13 @@ const here = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(here), '..');
 
 if (process.argv[2] === '--child') {
-  await child(process.argv[3]);
+  await child(process.argv[3], process.argv[4]);
 } else {
   await parent();
 }
 
 async function parent() {
   const rounds = option('--rounds', 5);
-  const cache = option('--cache', 'on', false);
   const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-open-'));
   try {
     let trace = option('--trace', null, false);
@@ -37,25 +38,34 @@ async function parent() {
       const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
     }
-    const env = { ...process.env, NODE_ENV: 'production' };
-    delete env.NODE_COMPILE_CACHE;
-    if (cache === 'on') env.NODE_COMPILE_CACHE = path.join(work, 'compile-cache');
-    else env.NODE_DISABLE_COMPILE_CACHE = '1';
-    const runs = [];
-    // One unmeasured round first: it fills the compile cache (when on) and the OS file cache.
+    const base = { ...process.env, NODE_ENV: 'production' };
+    delete base.NODE_COMPILE_CACHE;
+    delete base.NODE_DISABLE_COMPILE_CACHE;
+    // As `wtrace replay` loads (compile cache warm, ink's import trimmed), and with one of the two undone.
+    const modes = [
+      { label: 'as replay: cache warm, trimmed', env: { NODE_COMPILE_CACHE: path.join(work, 'cache') }, load: 'trimmed' },
+      { label: 'compile cache off', env: { NODE_DISABLE_COMPILE_CACHE: '1' }, load: 'trimmed' },
+      { label: 'ink untrimmed (cache warm)', env: { NODE_COMPILE_CACHE: path.join(work, 'cache-untrimmed') }, load: 'untrimmed' },
+    ];
+    const runs = modes.map(() => []);
+    // Round 0 is unmeasured: it fills the compile caches and the OS file cache. Modes alternate.
     for (let i = 0; i <= rounds; i++) {
-      const r = spawnSync(process.execPath, [here, '--child', path.resolve(trace)], { cwd: repoRoot, env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`round failed: ${r.stderr}`);
-      if (i > 0) runs.push(JSON.parse(r.stdout));
+      modes.forEach((m, k) => {
+        const r = spawnSync(process.execPath, [here, '--child', path.resolve(trace), m.load], { cwd: repoRoot, env: { ...base, ...m.env }, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`round failed: ${r.stderr}`);
+        if (i > 0) runs[k].push(JSON.parse(r.stdout));
+      });
     }
-    console.log(`## wtrace replay's open, part by part: ${rounds} fresh processes, compile cache ${cache}, medians`);
-    console.log('| part | p50 | min-max |');
-    console.log('|---|---:|---:|');
-    const bytes = runs[0].bytes;
-    for (const r of runs) delete r.bytes;
-    for (const part of Object.keys(runs[0])) {
-      const xs = runs.map((r) => r[part]);
-      console.log(`| ${part} | ${fmt(quantile(xs, 0.5))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} |`);
+    console.log(`## wtrace replay's open, part by part: ${rounds} fresh processes per column, alternated, p50 (min-max)`);
+    console.log(`| part | ${modes.map((m) => m.label).join(' | ')} |`);
+    console.log(`|---|${modes.map(() => '---:').join('|')}|`);
+    const bytes = runs[0][0].bytes;
+    for (const part of Object.keys(runs[0][0]).filter((p) => p !== 'bytes')) {
+      const cells = runs.map((rs) => {
+        const xs = rs.map((r) => r[part]);
+        return `${fmt(quantile(xs, 0.5))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`;
+      });
+      console.log(`| ${part} | ${cells.join(' | ')} |`);
     }
     console.log(`\nThe first frame is ${bytes.toLocaleString('en-US')} bytes written to the terminal.`);
   } finally {
@@ -64,7 +74,7 @@ async function parent() {
 }
 
 /** One open, timed; prints the parts as JSON (ms). */
-async function child(trace) {
+async function child(trace, load) {
   const parts = {};
   let t = performance.now();
   const lap = (name) => {
@@ -78,8 +88,7 @@ async function child(trace) {
   await import(`${repoRoot}/dist/src/cli/main.js`);
   void Command;
   lap('commander + CLI modules');
-  const { loadTui } = await import(`${repoRoot}/dist/tui/load.js`);
-  const tui = await loadTui();
+  const tui = load === 'untrimmed' ? await import(`${repoRoot}/dist/tui/index.js`) : await (await import(`${repoRoot}/dist/tui/load.js`)).loadTui();
   lap('UI modules (ink, React, yoga)');
   const { openReplay } = await import(`${repoRoot}/dist/replay/index.js`);
   lap('engine modules');
