@@ -6,7 +6,7 @@
 // Measures (wall clock, from sending the key to the new frame on screen, including tmux's own
 // round trips: capture-pane costs a few ms per poll):
 //   - open: from starting the command to the first frame (`time 0 / END`), node start-up
-//     included, over `--opens N` opens (p50), alternated in the same run with two baselines
+//     included (the screen looked at every 5 ms), over `--opens N` opens (p50), alternated in the same run with two baselines
 //     (`node -e` printing a line; `wtrace info TRACE`) and with Node's compile cache off, cold
 //     (an empty cache directory each time) and warm (wtrace's default once it has run). Each
 //     open's WTRACE_TIMING log splits it: start-up to the CLI, module loading, the engine's open,
@@ -50,6 +50,10 @@ function waitFor(test, t0, limitMs = 120_000) {
   }
 }
 
+/** Between two looks at an opening screen: a tmux client per look, back to back, would take a CPU from the open it measures. */
+const POLL_MS = 5;
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /** Runs `command` in its own tmux session; the ms from starting it until `ready` shows on screen. */
 function timeToScreen(command, ready, env = '') {
   const name = `${session}-open`;
@@ -59,6 +63,7 @@ function timeToScreen(command, ready, env = '') {
     for (;;) {
       if (ready.test(tmux('capture-pane', '-p', '-t', name))) return { ms: performance.now() - t0, name };
       if (performance.now() - t0 > 120_000) throw new Error(`never showed ${ready}: ${command}`);
+      pause(POLL_MS);
     }
   } finally {
     // A replay quits with q (writing its timing log at exit); anything else is simply killed.
@@ -74,6 +79,7 @@ function timingLine(file, n) {
     const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1) : [];
     if (lines.length >= n) return JSON.parse(lines[n - 1]);
     if (performance.now() - t0 > 20_000) throw new Error(`no timing line ${n} in ${file}`);
+    pause(POLL_MS);
   }
 }
 
