@@ -115,23 +115,26 @@ function measureOpens(trace) {
       spawnSync('tmux', [...socket, 'kill-session', '-t', name]);
       if (i < 0) return;
       results[k].screen.push(ms);
-      if (line) results[k].parts.push({ ms, ...line.marks });
+      if (line) results[k].parts.push({ ms, ...line.marks, cpu: line.cpu });
     });
   }
   const p50 = (xs) => fmt(quantile(xs, 0.5));
   console.log(`## opening the trace to the first frame: ${opens} opens per row, alternated, p50 (min-max)`);
-  console.log('| command | to the screen | start-up to the CLI | engine + UI modules | engine open | UI modules after it | first frame | screen without the engine open |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| command | to the screen | start-up to the CLI | modules before the open | engine open | modules after it | first frame | screen without the engine open | main-thread CPU to the first frame (without the engine open) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   modes.forEach((m, k) => {
     const { screen: xs, parts } = results[k];
     const cells = [`${p50(xs)} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`];
     if (parts.length > 0) {
       const part = (f) => p50(parts.map(f));
-      cells.push(part((p) => p['cli-loaded']), part((p) => p['engine-loaded'] - p['cli-loaded']), part((p) => p['engine-open'] - p['engine-loaded']));
+      const open = (p) => p['engine-open'] - p['engine-loaded'];
+      const openCpu = (p) => p.cpu['engine-open'] - p.cpu['engine-loaded'];
+      cells.push(part((p) => p['cli-loaded']), part((p) => p['engine-loaded'] - p['cli-loaded']), part(open));
       cells.push(part((p) => p['tui-loaded'] - p['engine-open']), part((p) => p['first-frame'] - p['render-start']));
-      cells.push(part((p) => p.ms - (p['engine-open'] - p['engine-loaded'])));
+      cells.push(part((p) => p.ms - open(p)));
+      cells.push(`${part((p) => p.cpu['first-frame'])} (${part((p) => p.cpu['first-frame'] - openCpu(p))})`);
     } else {
-      cells.push('', '', '', '', '', '');
+      cells.push('', '', '', '', '', '', '');
     }
     console.log(`| ${m.label} | ${cells.join(' | ')} |`);
   });

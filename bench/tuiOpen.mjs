@@ -56,14 +56,19 @@ async function parent() {
         if (i > 0) runs[k].push(JSON.parse(r.stdout));
       });
     }
-    console.log(`## wtrace replay's open, part by part: ${rounds} fresh processes per column, alternated, p50 (min-max)`);
+    console.log(`## wtrace replay's open, part by part: ${rounds} fresh processes per column, alternated, p50 of wall time (p50 of main-thread CPU time)`);
     console.log(`| part | ${modes.map((m) => m.label).join(' | ')} |`);
     console.log(`|---|${modes.map(() => '---:').join('|')}|`);
     const bytes = runs[0][0].bytes;
+    // The sums: up to the first frame (not what runs after it), with and without the engine's open.
+    const sum = (r, skip) => Object.entries(r).filter(([k]) => k !== 'bytes' && !skip.includes(k)).reduce((a, [, v]) => ({ ms: a.ms + v.ms, cpu: a.cpu + v.cpu }), { ms: 0, cpu: 0 });
+    const after = 'after it: DWARF globals check, C view state';
+    const open = 'engine open (timeline, module, line table)';
+    for (const rs of runs) for (const r of rs) Object.assign(r, { 'to the first frame': sum(r, [after]), 'to the first frame without the engine open': sum(r, [after, open]) });
     for (const part of Object.keys(runs[0][0]).filter((p) => p !== 'bytes')) {
       const cells = runs.map((rs) => {
-        const xs = rs.map((r) => r[part]);
-        return `${fmt(quantile(xs, 0.5))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`;
+        const xs = rs.map((r) => r[part].ms);
+        return `${fmt(quantile(xs, 0.5))} (${fmt(quantile(rs.map((r) => r[part].cpu), 0.5))})`;
       });
       console.log(`| ${part} | ${cells.join(' | ')} |`);
     }
@@ -76,14 +81,22 @@ async function parent() {
 /** One open, timed; prints the parts as JSON (ms). */
 async function child(trace, load) {
   const parts = {};
+  const cpuNow = () => {
+    const u = process.threadCpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let t = performance.now();
+  let c = cpuNow();
   const lap = (name) => {
     const now = performance.now();
-    parts[name] = now - t;
+    const cpu = cpuNow();
+    parts[name] = { ms: now - t, cpu: cpu - c };
     t = now;
+    c = cpu;
   };
-  parts['node start-up (to bootstrap)'] = performance.nodeTiming.bootstrapComplete;
+  parts['node start-up (to bootstrap)'] = { ms: performance.nodeTiming.bootstrapComplete, cpu: c };
   t = performance.now();
+  c = cpuNow();
   const { Command } = await import('commander');
   await import(`${repoRoot}/dist/src/cli/main.js`);
   void Command;
@@ -115,11 +128,11 @@ async function child(trace, load) {
   // layout effects: the DWARF globals check and the redraw it asks for (throttled to ink's next frame).
   let firstFrameAt = null;
   const app = createElement(tui.ThemeContext.Provider, { value: { color: false } }, createElement(tui.App, { session, traceName: 'compress.wtrace' }));
-  const renderStart = performance.now();
-  const instance = render(app, { stdout, stdin, alternateScreen: true, patchConsole: false, interactive: true, maxFps: 60, onRender: () => { firstFrameAt ??= performance.now(); } });
+  lap('(React element)');
+  delete parts['(React element)'];
+  const instance = render(app, { stdout, stdin, alternateScreen: true, patchConsole: false, interactive: true, maxFps: 60, onRender: () => { if (firstFrameAt === null) { firstFrameAt = true; lap('first frame (UI state, React, layout, write)'); } } });
   if (firstFrameAt === null) throw new Error('ink drew nothing in render()');
-  parts['first frame (UI state, React, layout, write)'] = firstFrameAt - renderStart;
-  parts['after it: DWARF globals check, C view state'] = performance.now() - firstFrameAt;
+  lap('after it: DWARF globals check, C view state');
   const bytes = written();
   await new Promise((resolve) => setTimeout(resolve, 50)); // ink's throttled second frame
   instance.unmount();

@@ -32,7 +32,7 @@ export async function runTui(debuggee: Debuggee, options: TuiOptions): Promise<v
   const session = new DebugSession(debuggee, new SourceFiles(options.sourceRoot ?? '.'));
   const theme = themeFromEnv(options.env ?? process.env);
   // `wtrace:` marks time the open (bin/wtrace.js writes them out under WTRACE_TIMING).
-  performance.mark('wtrace:render-start');
+  performance.mark('wtrace:render-start', { detail: process.threadCpuUsage() });
   let drawn = false;
   const instance = render(
     <ThemeContext.Provider value={theme}>
@@ -49,7 +49,7 @@ export async function runTui(debuggee: Debuggee, options: TuiOptions): Promise<v
       // 17 ms (ink's default, 30, added up to 33 ms to every step measured by bench/tuiLatency.mjs).
       maxFps: 60,
       onRender: () => {
-        if (!drawn) performance.mark('wtrace:first-frame');
+        if (!drawn) performance.mark('wtrace:first-frame', { detail: process.threadCpuUsage() });
         drawn = true;
       },
     },

@@ -58,9 +58,9 @@ export function registerReplay(program: Command, setExit: (code: number) => void
       const tuiLoading = ui ? import('../../tui/load.js').then((load) => load.loadTui()) : null;
       tuiLoading?.catch(() => {}); // awaited below; an open that fails first reports its own error
       const { openReplay } = await import('../../replay/index.js');
-      performance.mark('wtrace:engine-loaded');
+      performance.mark('wtrace:engine-loaded', { detail: process.threadCpuUsage() });
       const debuggee = await openReplay(trace, indexProgress(trace));
-      performance.mark('wtrace:engine-open');
+      performance.mark('wtrace:engine-open', { detail: process.threadCpuUsage() });
       try {
         if (flags.debugger !== undefined) {
           const { runDebugScript } = await import('../debug/debugScript.js');
@@ -69,7 +69,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
           await gdb.serveFromCli(debuggee, listen, trace);
         } else {
           const tui = await tuiLoading!;
-          performance.mark('wtrace:tui-loaded');
+          performance.mark('wtrace:tui-loaded', { detail: process.threadCpuUsage() });
           await tui.runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace), sourceRoot: flags.sourceRoot });
         }
       } finally {
