@@ -57,16 +57,21 @@ describe('the compile cache', () => {
 });
 
 describe('WTRACE_TIMING', () => {
-  it('appends one line per run: Node\'s start-up milestones and wtrace\'s marks, in order', () => {
+  it('appends one line per run: Node\'s start-up milestones, wtrace\'s marks in order and the CPU time at each', () => {
     const log = path.join(tempDir(), 'timing.jsonl');
     expect(run(['info', trace], { WTRACE_TIMING: log }).status).toBe(0);
     expect(run(['--version'], { WTRACE_TIMING: log }).status).toBe(0);
     const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.command)).toEqual(['info', '--version']);
-    for (const { node, marks } of lines) {
+    for (const { node, marks, cpu } of lines) {
       expect(node.bootstrapComplete).toBeGreaterThan(0);
       expect(marks.bin).toBeGreaterThan(0);
       expect(marks['cli-loaded']).toBeGreaterThan(marks.bin);
+      // The main thread's CPU ms at each mark: some were spent starting, and never more than the wall time since.
+      expect(Object.keys(cpu)).toEqual(Object.keys(marks));
+      expect(cpu.bin).toBeGreaterThan(0);
+      expect(cpu['cli-loaded']).toBeGreaterThanOrEqual(cpu.bin);
+      expect(cpu['cli-loaded'] - cpu.bin).toBeLessThanOrEqual(marks['cli-loaded'] - marks.bin + 10);
     }
   });
 });
