@@ -1,6 +1,6 @@
 /**
  * Loading the terminal UI quickly: what `wtrace replay` imports instead of `./index.js` when it
- * is about to draw. Importing ink is most of the UI's start-up, and over half of that was one
+ * is about to draw (`loadTui`). Importing ink is most of the UI's start-up, and over half of that was one
  * line of ink (`import { throttle } from 'es-toolkit/compat'`): es-toolkit's compat entry is a
  * barrel of about 415 modules, each resolved, read and compiled to use one function. A module
  * resolve hook sends that one import to the module that defines `throttle`, the same function
@@ -19,10 +19,22 @@ const THROTTLE_FILE = 'function/throttle.mjs';
 
 let hooked = false;
 
-/** The terminal UI's public surface, with ink's import trimmed (see the file comment). */
+/**
+ * The terminal UI's public surface, with ink's import trimmed (see the file comment) and yoga
+ * loaded without `fetch`: yoga's Emscripten loader, when `fetch` is a function, fetches its own
+ * wasm from a `data:` URL, and Node's first `fetch` call loads undici (about 40 ms of CPU
+ * measured); without it the loader decodes the same base64 itself. `fetch` is hidden only while
+ * the UI's modules load (nothing in wtrace calls it) and put back as it was, even on failure.
+ */
 export async function loadTui(): Promise<typeof import('./index.js')> {
   trimInkImports();
-  return import('./index.js');
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true, enumerable: fetch.enumerable });
+  try {
+    return await import('./index.js');
+  } finally {
+    if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', fetch);
+  }
 }
 
 /** Registers the resolve hook once for this thread (later calls do nothing). */
