@@ -13,7 +13,7 @@ if (major < 24) {
 }
 performance.mark('wtrace:bin', { detail: process.threadCpuUsage() });
 // V8's compiled code for every module loaded below, kept between runs: a warm start skips
-// compiling them (about a third of the terminal UI's start-up; see BENCHMARKS.md). Keyed by
+// compiling their top-level code (tens of ms of the terminal UI's start-up; BENCHMARKS.md). Keyed by
 // Node's version inside the directory; NODE_COMPILE_CACHE=DIR picks another directory and
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. A directory we cannot write only means no cache.
 try {
