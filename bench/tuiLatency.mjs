@@ -168,7 +168,7 @@ function measureKeys(trace) {
   key('Enter');
   waitFor((s) => /breakpoint 1/i.test(s), performance.now(), 30_000);
   key('G');
-  const atEnd = waitFor((s) => timeOnScreen(s)?.[1] === timeOnScreen(s)?.[2], performance.now()).s;
+  const atEnd = waitFor((s) => { const m = timeOnScreen(s); return m !== null && m[1] === m[2]; }, performance.now()).s;
   const endText = timeOnScreen(atEnd)[1];
   const c0 = performance.now();
   key('C');
