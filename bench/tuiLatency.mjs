@@ -14,7 +14,7 @@
 //   - step back by line (`N`) from uniformly random times (reached first with `t`): p50, p95;
 //   - reverse-continue (`C`) from the end to a breakpoint at main's entry, across the recording.
 // Goals: step p95 <= 100 ms, reverse-continue <= 1.5 s, open <= 1 s.
-// Usage: node bench/tuiLatency.mjs [--samples N] [--opens N] [--only-open] [--trace T]
+// Usage: node bench/tuiLatency.mjs [--samples N] [--opens N] [--only-open | --only-keys] [--trace T]
 //   [--compare-cli OTHER/bin/wtrace.js]   (one more row: another build's replay, e.g. an older commit's)
 // Needs tmux.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +28,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const samples = option('--samples', 30);
 const opens = option('--opens', 5);
 const onlyOpen = process.argv.includes('--only-open');
+const onlyKeys = process.argv.includes('--only-keys');
 const random = seededRandom(1);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'wtrace-bench-tui-'));
@@ -196,7 +197,7 @@ try {
     if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
   }
   tmux('new-session', '-d', '-s', `${session}-keep`, 'sleep 3600'); // keeps the server up between sessions
-  measureOpens(trace);
+  if (!onlyKeys) measureOpens(trace);
   if (!onlyOpen) {
     console.log();
     measureKeys(trace);
