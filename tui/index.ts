@@ -1,8 +1,9 @@
 /**
  * The terminal UI's public surface (layer 5: a client of the replay engine's `Debuggee` API
- * only). The CLI calls `assertInteractiveTerminal` before opening a trace, then `runTui`. The
- * pure pieces (keymap, formatters, view models) are exported for the CLI, the debug API and
- * tests.
+ * only). The CLI calls `assertInteractiveTerminal` (from terminal.ts, light) before opening a
+ * trace, loads this surface through `load.ts` (ink's imports trimmed) while the trace opens, then
+ * calls `runTui`. The pure pieces (keymap, formatters, view models) are exported for the CLI,
+ * the debug API and tests.
  */
 export { runTui, type TuiOptions } from './runTui.js';
 export { assertInteractiveTerminal, NotATerminalError, type TerminalStreams } from './terminal.js';

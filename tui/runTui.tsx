@@ -31,6 +31,9 @@ export async function runTui(debuggee: Debuggee, options: TuiOptions): Promise<v
   assertInteractiveTerminal(options);
   const session = new DebugSession(debuggee, new SourceFiles(options.sourceRoot ?? '.'));
   const theme = themeFromEnv(options.env ?? process.env);
+  // `wtrace:` marks time the open (bin/wtrace.js writes them out under WTRACE_TIMING).
+  performance.mark('wtrace:render-start', { detail: process.threadCpuUsage() });
+  let drawn = false;
   const instance = render(
     <ThemeContext.Provider value={theme}>
       <App session={session} traceName={options.traceName} />
@@ -45,6 +48,10 @@ export async function runTui(debuggee: Debuggee, options: TuiOptions): Promise<v
       // A motion's answer is drawn at most 1000/maxFps ms after it is known: 60 keeps that under
       // 17 ms (ink's default, 30, added up to 33 ms to every step measured by bench/tuiLatency.mjs).
       maxFps: 60,
+      onRender: () => {
+        if (!drawn) performance.mark('wtrace:first-frame', { detail: process.threadCpuUsage() });
+        drawn = true;
+      },
     },
   );
   await instance.waitUntilExit();

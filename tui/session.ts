@@ -77,6 +77,8 @@ export class DebugSession {
   /** Set once the module shows DWARF (C globals, or a frame with a source line): C variables become the default view. */
   private dwarfSeen = false;
   private dwarfChecked = false;
+  /** Why the module's DWARF could not be read at `checkDwarf` (shown with the stop's problems). */
+  private dwarfProblem: string | null = null;
   private readonly listeners = new Set<() => void>();
   private cachedData: { generation: number; data: StopData } | null = null;
   private cachedTarget: { generation: number; target: CodeTarget } | null = null;
@@ -140,6 +142,7 @@ export class DebugSession {
    * the error) is in the state.
    */
   private async runMotion(motion: Motion): Promise<void> {
+    this.dwarfProblem = null; // shown at the first stop only, as every stop's problems are
     let previous: StopSnapshot | null = null;
     try {
       previous = takeSnapshot(this.debuggee, this.state.memoryAddress, this.showsVariables());
@@ -179,11 +182,7 @@ export class DebugSession {
     const frames = ask(() => d.frames(), []);
     const selected = Math.min(this.state.frameIndex, frames.length - 1);
     this.dwarfSeen ||= frames.some((f) => f.source !== null);
-    if (!this.dwarfChecked) {
-      // Once, at the first stop (time 0: memory is the initial image, cheap): C globals mean DWARF.
-      this.dwarfChecked = true;
-      this.dwarfSeen ||= ask(() => d.globalVariables().length > 0, false);
-    }
+    if (this.dwarfProblem !== null && !problems.includes(this.dwarfProblem)) problems.push(this.dwarfProblem);
     // C variables cost a memory state at now: asked only while their view shows.
     const c = this.showsVariables();
     const data: StopData = {
@@ -201,6 +200,26 @@ export class DebugSession {
     };
     this.cachedData = { generation: this.state.generation, data };
     return data;
+  }
+
+  /**
+   * Asks once whether the module has C globals (DWARF): if so, C variables become the default
+   * view from time 0 on, and the screen redraws when that changes it. Reading the module's DWARF
+   * takes 50-100 ms on a large module, so the screen calls this after its first frame is drawn
+   * rather than making the first frame wait (bench/tuiOpen.mjs). At the first stop (time 0),
+   * memory is the initial image: cheap to read.
+   */
+  checkDwarf(): void {
+    if (this.dwarfChecked) return;
+    this.dwarfChecked = true;
+    const before = this.showsVariables();
+    try {
+      this.dwarfSeen ||= this.debuggee.globalVariables().length > 0;
+    } catch (e) {
+      this.dwarfProblem = e instanceof Error ? e.message : String(e);
+      return this.set({});
+    }
+    if (this.showsVariables() !== before) this.set({});
   }
 
   /** Whether the side column shows C variables: as chosen with `v`, else once DWARF has shown. */

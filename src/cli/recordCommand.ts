@@ -2,8 +2,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
-// Only the worker launcher: the recorder itself (SQLite, the host) loads on the worker thread.
-import { record } from '../record/recordInWorker.js';
 import type { RecordResult } from '../record/index.js';
 import type { Preopen } from '../wasi/index.js';
 import { collect, parsePositiveInt } from './options.js';
@@ -39,7 +37,11 @@ export function registerRecord(program: Command, setExit: (code: number) => void
     .option('--stack-size <MiB>', 'stack for the program (default 256)', parsePositiveInt)
     .passThroughOptions()
     .action(async (wasm: string, args: string[], flags: RecordFlags) => {
-      setExit(report(wasm, await record(toOptions(wasm, args, flags))));
+      const options = toOptions(wasm, args, flags);
+      // Loaded here, not with the command line: only the worker launcher (the recorder itself,
+      // SQLite and the host, load on the worker thread), and no other command needs it.
+      const { record } = await import('../record/recordInWorker.js');
+      setExit(report(wasm, await record(options)));
     });
 }
 

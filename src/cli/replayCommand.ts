@@ -49,13 +49,18 @@ export function registerReplay(program: Command, setExit: (code: number) => void
         setExit(result.reproduced ? ExitCode.ok : ExitCode.divergence);
         return;
       }
-      const tui = flags.debugger === undefined && flags.gdb === undefined ? await import('../../tui/index.js') : null;
-      tui?.assertInteractiveTerminal({ stdin: process.stdin, stdout: process.stdout });
+      const ui = flags.debugger === undefined && flags.gdb === undefined;
+      if (ui) (await import('../../tui/terminal.js')).assertInteractiveTerminal({ stdin: process.stdin, stdout: process.stdout });
       // A bad address fails before the (possibly long) open.
       const gdb = flags.gdb === undefined ? null : await import('./gdbServe.js');
       const listen = gdb?.parseListenAddress(flags.gdb!) ?? null;
+      // The UI's modules (ink, React: most of its start-up) load alongside the engine's and the open.
+      const tuiLoading = ui ? import('../../tui/load.js').then((load) => load.loadTui()) : null;
+      tuiLoading?.catch(() => {}); // awaited below; an open that fails first reports its own error
       const { openReplay } = await import('../../replay/index.js');
+      performance.mark('wtrace:engine-loaded', { detail: process.threadCpuUsage() });
       const debuggee = await openReplay(trace, indexProgress(trace));
+      performance.mark('wtrace:engine-open', { detail: process.threadCpuUsage() });
       try {
         if (flags.debugger !== undefined) {
           const { runDebugScript } = await import('../debug/debugScript.js');
@@ -63,7 +68,9 @@ export function registerReplay(program: Command, setExit: (code: number) => void
         } else if (gdb !== null && listen !== null) {
           await gdb.serveFromCli(debuggee, listen, trace);
         } else {
-          await tui!.runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace), sourceRoot: flags.sourceRoot });
+          const tui = await tuiLoading!;
+          performance.mark('wtrace:tui-loaded', { detail: process.threadCpuUsage() });
+          await tui.runTui(debuggee, { stdin: process.stdin, stdout: process.stdout, traceName: path.basename(trace), sourceRoot: flags.sourceRoot });
         }
       } finally {
         debuggee.close();

@@ -5,7 +5,7 @@
  * bottom pane), nothing about debugging.
  */
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { toggleBreakpointAtCursor } from '../breakpointActions.js';
 import { commandForKey, type UiCommand } from '../keymap.js';
 import { PROMPT_LABELS, type PromptKind, submitPrompt } from '../prompts.js';
@@ -75,6 +75,8 @@ function Screen({ session, traceName, size, marks: givenMarks }: AppProps & { re
   const showVariables = session.showsVariables();
 
   useEffect(() => session.setRenderFlush(() => app.waitUntilRenderFlush()), [session, app]);
+  // After the first frame is written (ink writes in the commit, before layout effects): what it need not wait for.
+  useLayoutEffect(() => session.checkDwarf(), [session]);
   const callMarks = useMemo(() => quietly(() => importMarks(session.debuggee), []), [session]);
 
   const run = (command: UiCommand): void => {
