@@ -11,7 +11,7 @@ import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
 
 /** `wtrace ...args` with `env` on top of ours minus any compile-cache setting of the test runner's. */
 function run(args: string[], env: Record<string, string>) {
-  const base = { ...process.env, NO_COLOR: '1' };
+  const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete base.NODE_COMPILE_CACHE;
   delete base.NODE_DISABLE_COMPILE_CACHE;
   return spawnSync(process.execPath, [path.join(root, 'bin/wtrace.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...base, ...env } });

@@ -127,8 +127,8 @@ describe('state at any time', () => {
 describe('history queries', () => {
   it('lists every call of factorial with its argument and result, and the import calls in time order', () => {
     const calls = replay.callsOf('factorial');
-    expect(calls.map((c) => (c.frame.args![0] as { value: number }).value)).toEqual([5, 4, 3, 2, 1]);
-    expect(calls.map((c) => (c.results![0] as { value: number }).value)).toEqual([120, 24, 6, 2, 1]);
+    expect(calls.map((c) => c.frame.args![0].value)).toEqual([5, 4, 3, 2, 1]);
+    expect(calls.map((c) => c.results![0].value)).toEqual([120, 24, 6, 2, 1]);
     // Each inner call returns before the outer one: exits in the reverse order of the entries.
     expect(calls.every((c, k) => k === 0 || (c.exitTime! < calls[k - 1].exitTime! && c.frame.entryTime > calls[k - 1].frame.entryTime))).toBe(true);
     expect(replay.callsOf(calls[0].frame.funcIndex)).toEqual(calls);

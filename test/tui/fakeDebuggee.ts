@@ -128,7 +128,8 @@ export class FakeDebuggee implements Debuggee {
   framesAt(time: bigint): FrameView[] {
     const t = Number(time);
     const frame = (depth: number, funcIndex: number, pc: number, entryTime: number, locals: Value[]): FrameView => ({
-      depth, funcIndex, name: NAMES[funcIndex], pc, entryTime: BigInt(entryTime), locals, stack: [], source: this.module.sourceAt(pc),
+      depth, funcIndex, name: NAMES[funcIndex], pc, entryTime: BigInt(entryTime), locals, paramCount: Math.min(locals.length, funcIndex === 1 ? 2 : 0),
+      stack: [], source: this.module.sourceAt(pc),
     });
     const start = (depth: number) => frame(depth, 3, 0x90, 0, []);
     if (t < 2) return [start(0)];
@@ -276,6 +277,21 @@ export class FakeDebuggee implements Debuggee {
   }
 
   /** The three `fd_write` calls (main's printf: the call at pc 0x75 is next at 18, 28, 38, so each call makes the time after). */
+  /** The TUI never asks these (they serve scripts); the fake answers as a run without calls or tables. */
+  callsOf(): readonly never[] {
+    return [];
+  }
+
+  tables(): readonly never[] {
+    return [];
+  }
+
+  readonly importCallCount = 0;
+
+  importCall(n: number): never {
+    throw new RangeError(`import call ${n} does not exist: the fake has none`);
+  }
+
   importCallTimes(): readonly bigint[] {
     return [19n, 29n, 39n];
   }
