@@ -72,16 +72,6 @@ export class DetailScanner {
     return true;
   }
 
-  /** Stands where `other` (a scanner over equal bytes) stands: on the same event, at the same time. */
-  standAt(other: DetailScanner): void {
-    this.at = other.at;
-    this.end = other.end;
-    this.kind = other.kind;
-    this.pc = other.pc;
-    this.time = other.time;
-    this.prevTime = other.prevTime;
-  }
-
   /** Where this scan can resume to read the current event again. */
   position(): ScanPosition {
     return { offset: this.at, prevTime: this.prevTime };
