@@ -4,8 +4,9 @@
  * DIEs are skipped by their forms; types, variables and locations are not interpreted (see
  * DESIGN.md: @vscode/dwarf-debugging is the plan for those).
  */
-import { type Abbreviation, readAbbreviations } from './abbrev.js';
-import { DwarfReader, readUnitLength } from './dwarfReader.js';
+import type { Abbreviation } from './abbrev.js';
+import { DwarfReader } from './dwarfReader.js';
+import { readInfoUnits } from './infoUnits.js';
 import { type FormValue, readForm, type StringSections, type UnitEncoding } from './forms.js';
 
 /** The DWARF sections this reader uses, by name without the leading dot. */
@@ -173,34 +174,5 @@ class UnitReader {
 
 /** Calls `visit` with a reader for each unit of `.debug_info`, in section order. */
 function forEachUnit(s: DebugInfoSections, visit: (unit: UnitReader) => void): void {
-  if (s.info === undefined) return;
-  const r = new DwarfReader(s.info, '.debug_info');
-  const abbrevCache = new Map<number, Map<number, Abbreviation>>();
-  while (!r.atEnd()) {
-    const offset = r.offset;
-    const { end, offsetSize } = readUnitLength(r);
-    const u = r.slice(r.offset, end);
-    r.offset = end;
-    const versionAt = u.offset;
-    const version = u.u16();
-    if (version < 2 || version > 5) u.fail(`unsupported unit version ${version}`, versionAt);
-    let unitType = 1; // DW_UT_compile
-    let addressSize: number;
-    let abbrevOffset: number;
-    if (version >= 5) {
-      unitType = u.u8();
-      addressSize = u.u8();
-      abbrevOffset = u.offsetOf(offsetSize);
-      if (unitType === 4 || unitType === 5) u.skip(8); // skeleton, split_compile: dwo_id
-      else if (unitType === 2 || unitType === 6) u.skip(8 + offsetSize); // type units: signature, type offset
-    } else {
-      abbrevOffset = u.offsetOf(offsetSize);
-      addressSize = u.u8();
-    }
-    if (![1, 2, 4, 8].includes(addressSize)) u.fail(`unsupported address size ${addressSize}`);
-    const abbrevSection = s.abbrev ?? u.fail('the module has .debug_info but no .debug_abbrev', offset);
-    let abbrevs = abbrevCache.get(abbrevOffset);
-    if (abbrevs === undefined) abbrevCache.set(abbrevOffset, (abbrevs = readAbbreviations(abbrevSection, abbrevOffset)));
-    visit(new UnitReader(s, offset, { version, offsetSize, addressSize }, abbrevs, u));
-  }
+  for (const u of readInfoUnits(s)) visit(new UnitReader(s, u.offset, u.encoding, u.abbrevs, u.dies));
 }

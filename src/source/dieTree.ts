@@ -8,9 +8,10 @@
  * time something asks for them. Every read is bounds-checked by `DwarfReader`: damaged DWARF
  * throws `DwarfFormatError`, never reads out of bounds.
  */
-import { type Abbreviation, readAbbreviations } from './abbrev.js';
+import type { Abbreviation } from './abbrev.js';
 import type { DebugInfoSections } from './debugInfo.js';
-import { DwarfReader, readUnitLength } from './dwarfReader.js';
+import { DwarfReader } from './dwarfReader.js';
+import { readInfoUnits } from './infoUnits.js';
 import { DwarfFormatError } from './errors.js';
 import { Form, type FormValue, readForm, type UnitEncoding } from './forms.js';
 
@@ -217,40 +218,7 @@ export class DebugInfoTree {
   }
 }
 
+/** The tree's compile and partial units (type and split units describe no code of this module). */
 function readUnitHeaders(tree: DebugInfoTree): InfoUnit[] {
-  const s = tree.sections;
-  if (s.info === undefined) return [];
-  const r = new DwarfReader(s.info, '.debug_info');
-  const abbrevCache = new Map<number, Map<number, Abbreviation>>();
-  const units: InfoUnit[] = [];
-  while (!r.atEnd()) {
-    const offset = r.offset;
-    const { end, offsetSize } = readUnitLength(r);
-    const u = r.slice(r.offset, end);
-    r.offset = end;
-    const versionAt = u.offset;
-    const version = u.u16();
-    if (version < 2 || version > 5) u.fail(`unsupported unit version ${version}`, versionAt);
-    let unitType = 1;
-    let addressSize: number;
-    let abbrevOffset: number;
-    if (version >= 5) {
-      unitType = u.u8();
-      addressSize = u.u8();
-      abbrevOffset = u.offsetOf(offsetSize);
-      if (unitType === 4 || unitType === 5) u.skip(8);
-      else if (unitType === 2 || unitType === 6) u.skip(8 + offsetSize);
-    } else {
-      abbrevOffset = u.offsetOf(offsetSize);
-      addressSize = u.u8();
-    }
-    if (![1, 2, 4, 8].includes(addressSize)) u.fail(`unsupported address size ${addressSize}`);
-    // Type units and split units describe no code of this module: only compile/partial units are kept.
-    if (unitType !== 1 && unitType !== 3) continue;
-    const abbrevSection = s.abbrev ?? u.fail('the module has .debug_info but no .debug_abbrev', offset);
-    let abbrevs = abbrevCache.get(abbrevOffset);
-    if (abbrevs === undefined) abbrevCache.set(abbrevOffset, (abbrevs = readAbbreviations(abbrevSection, abbrevOffset)));
-    units.push(new InfoUnit(tree, offset, { version, offsetSize, addressSize }, abbrevs, u.offset, end));
-  }
-  return units;
+  return readInfoUnits(tree.sections, true).map((u) => new InfoUnit(tree, u.offset, u.encoding, u.abbrevs, u.dies.offset, u.dies.end));
 }
