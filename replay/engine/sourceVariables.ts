@@ -6,11 +6,11 @@
  * `Debuggee` API, so it adds nothing to how time moves.
  */
 import {
-  type CValueNode, describeVariable, DwarfVariables, evaluateFrameBase, evaluateLocation, type EvaluatedLocation,
+  describeVariable, DwarfVariables, evaluateFrameBase, evaluateLocation, type EvaluatedLocation,
   type ExprContext, expressionAt, type MemoryReader, type VariableDecl, type WasmScalar, bytesToBig,
 } from '../../src/source/index.js';
 import type { Value } from '../interp/types.js';
-import type { Debuggee, FrameView, SourceValue, SourceVariable } from './types.js';
+import type { Debuggee, FrameView, SourceVariable } from './types.js';
 import { valueBytes } from './values.js';
 
 /** What this reads of the debuggee (a subset of `Debuggee`). */
@@ -72,7 +72,7 @@ export class SourceVariables {
     // wasm-ld points the debug info of data it did not link at the tombstone address -1 (or -2).
     if (location.kind === 'memory' && location.address >= 0xfffffffe) location = { kind: 'unavailable', reason: 'not in the linked program' };
     const node = describeVariable(v.name, v.type, location, memory);
-    return { ...toSourceValue(node), kind: v.kind, declLine: v.declLine, unit: v.unitName, inlined: v.inlined };
+    return { ...node, kind: v.kind, declLine: v.declLine, unit: v.unitName, inlined: v.inlined };
   }
 
   /** The Wasm globals at `now`, asked once per time. */
@@ -91,9 +91,6 @@ export class SourceVariables {
   }
 }
 
-function toSourceValue(n: CValueNode): SourceValue {
-  return { name: n.name, type: n.type, value: n.value, available: n.available, address: n.address, size: n.size, children: n.children.map(toSourceValue) };
-}
 
 function scalar(v: Value | undefined): WasmScalar | null {
   if (v === undefined || v.type === 'ref') return null;

@@ -15,6 +15,7 @@
  *
  * All calls are synchronous and run on the caller's thread.
  */
+import type { CValueNode } from '../../src/source/index.js';
 import type { Value } from '../interp/types.js';
 import type { GlobalState } from '../timeline/types.js';
 
@@ -71,23 +72,11 @@ export interface FrameView {
 
 /**
  * A C value by its DWARF description (a variable, a struct member, an array element), read at
- * the current time. Formatted as a C programmer reads it (see src/source/cValues.ts).
+ * the current time, formatted as a C programmer reads it: `src/source/cValues.ts`'s tree node
+ * (name; C type as C spells it; value text, or `<unavailable: why>`; address in linear memory or
+ * null; `sizeof`; members, elements or a pointer's target as children).
  */
-export interface SourceValue {
-  /** The variable's or member's name; `[i]` for an array element. */
-  readonly name: string;
-  /** The C type as C spells it: `int`, `const char *`, `struct point`, `int[4]`. */
-  readonly type: string;
-  /** `42`, `65 'A'`, `0x00011000 "hello"`, `{x = 1, y = 2}`; `<unavailable: why>` when it cannot be read. */
-  readonly value: string;
-  readonly available: boolean;
-  /** Address in linear memory, when the value lives there (not for one held in a Wasm local). */
-  readonly address: number | null;
-  /** `sizeof` its C type in bytes (0 when unknown, and for bit fields). */
-  readonly size: number;
-  /** Struct/union members, array elements (bounded), or what a data pointer points at (one child named `*p`); empty for other scalars. */
-  readonly children: readonly SourceValue[];
-}
+export type SourceValue = CValueNode;
 
 /** A C parameter, local or global variable. */
 export interface SourceVariable extends SourceValue {
