@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordBenchTrace } from './latencyKit.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { openReplay } = await import(path.join(repoRoot, 'dist/src/index.js'));
@@ -94,8 +95,7 @@ const ECHO = `const net=require('node:net');const s=net.createServer({noDelay:tr
 
 try {
   if (!option('--trace', null)) {
-    const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
+    recordBenchTrace(trace);
   }
   // The engine alone, in this process: the breakpoint's pc and the baselines.
   const replay = await openReplay(trace);

@@ -1,5 +1,21 @@
-// What the latency benches share (replay.mjs, variables.mjs, tuiLatency.mjs): command-line
-// options, a seeded random source (the same times for the same seed), quantiles and time text.
+// What the latency benches share (replay.mjs, variables.mjs, tuiLatency.mjs, tuiOpen.mjs,
+// gdbstub.mjs): command-line options, a seeded random source (the same times for the same seed),
+// quantiles and time text, and the bench trace they open.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Records the latency benches' trace into `trace`: `compress 1 1` (the smallest run of the
+ * largest bench program above 1e8 instructions) with `--detail full`, by the built CLI.
+ */
+export function recordBenchTrace(trace) {
+  const args = ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'];
+  const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
+}
 
 /** The value after `name` in this process's arguments, else `fallback`; `toNumber` keeps numbers numbers. */
 export function option(name, fallback, toNumber = true) {

@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, option, quantile, seededRandom } from './latencyKit.mjs';
+import { fmt, option, quantile, recordBenchTrace, seededRandom } from './latencyKit.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const samples = option('--samples', 30);
@@ -193,8 +193,7 @@ try {
   let trace = option('--trace', null, false);
   if (trace === null) {
     trace = path.join(work, 'compress.wtrace');
-    const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
+    recordBenchTrace(trace);
   }
   tmux('new-session', '-d', '-s', `${session}-keep`, 'sleep 3600'); // keeps the server up between sessions
   if (!onlyKeys) measureOpens(trace);

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, option, quantile } from './latencyKit.mjs';
+import { fmt, option, quantile, recordBenchTrace } from './latencyKit.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(here), '..');
@@ -35,8 +35,7 @@ async function parent() {
     let trace = option('--trace', null, false);
     if (trace === null) {
       trace = path.join(work, 'compress.wtrace');
-      const r = spawnSync(process.execPath, ['bin/wtrace.js', 'record', '--detail', 'full', '-o', trace, 'bench/programs/compress.wasm', '--', '1', '1'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`record failed: ${r.stderr}`);
+      recordBenchTrace(trace);
     }
     const base = { ...process.env, NODE_ENV: 'production' };
     delete base.NODE_COMPILE_CACHE;
