@@ -70,12 +70,16 @@ function toOptions(wasm: string, args: string[], flags: RecordFlags) {
   } as const;
 }
 
+/** Instruction times a trace stores (SQLite integers, the module's i64 counter) stay below this. */
+const TIME_LIMIT = 2n ** 63n;
+
 /** `FROM..TO` in executed instructions (either side may be empty: from the start, to the end). */
 function parseWindow(spec: string): { from: bigint; to: bigint } {
   const m = /^(\d*)\.\.(\d*)$/.exec(spec);
   if (m === null) throw new UsageError(`--window ${spec}: expected FROM..TO in executed instructions, e.g. 1000000..2000000`);
   const from = m[1] === '' ? 0n : BigInt(m[1]);
-  const to = m[2] === '' ? 2n ** 64n - 1n : BigInt(m[2]);
+  const to = m[2] === '' ? TIME_LIMIT - 1n : BigInt(m[2]);
+  if (to >= TIME_LIMIT) throw new UsageError(`--window ${spec}: instruction times stop below 2^63`);
   if (to < from) throw new UsageError(`--window ${spec}: TO is before FROM`);
   return { from, to };
 }
@@ -83,14 +87,16 @@ function parseWindow(spec: string): { from: bigint; to: bigint } {
 /** `--snapshot-every`: a positive instruction count below 2^63, or `off`. */
 function parseSnapshotEvery(spec: string): bigint | false {
   if (spec === 'off') return false;
-  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n || BigInt(spec) >= 2n ** 63n) {
+  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n || BigInt(spec) >= TIME_LIMIT) {
     throw new UsageError(`--snapshot-every ${spec}: expected a positive number of instructions below 2^63, or off`);
   }
   return BigInt(spec);
 }
 
 function parseCount(option: string, spec: string): bigint {
-  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n) throw new UsageError(`${option} ${spec}: expected a positive number of instructions`);
+  if (!/^\d+$/.test(spec) || BigInt(spec) === 0n || BigInt(spec) >= TIME_LIMIT) {
+    throw new UsageError(`${option} ${spec}: expected a positive number of instructions below 2^63`);
+  }
   return BigInt(spec);
 }
 

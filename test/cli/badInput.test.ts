@@ -40,6 +40,8 @@ const cases: Case[] = [
   { name: 'bad --detail', args: () => ['record', '--detail', 'most', fixture('exit_code')], exit: 2, message: /--detail most: expected "inputs" or "full"/ },
   { name: 'bad --window', args: () => ['record', '--detail', 'full', '--window', '5..2', fixture('exit_code')], exit: 2, message: /--window 5\.\.2: TO is before FROM/ },
   { name: 'bad --last', args: () => ['record', '--detail', 'full', '--last', 'many', fixture('exit_code')], exit: 2, message: /--last many: expected a positive number/ },
+  { name: '--window past 2^63', args: () => ['record', '--detail', 'full', '--window', '0..9223372036854775808', fixture('exit_code')], exit: 2, message: /--window 0\.\.9223372036854775808: instruction times stop below 2\^63/ },
+  { name: '--last past 2^63', args: () => ['record', '--detail', 'full', '--last', '9223372036854775808', fixture('exit_code')], exit: 2, message: /--last 9223372036854775808: expected a positive number of instructions below 2\^63/ },
   { name: 'bad --env', args: () => ['record', '--env', '=x', fixture('exit_code')], exit: 2, message: /--env =x: expected NAME=VALUE/ },
   { name: 'bad --dir syntax', args: () => ['record', '--dir', 'a::b::c', fixture('exit_code')], exit: 2, message: /--dir a::b::c: expected HOST or HOST::GUEST/ },
   { name: 'record without a module', args: () => ['record'], exit: 2, message: /missing required argument 'wasm'/ },
