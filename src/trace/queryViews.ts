@@ -61,7 +61,7 @@ export const VIEWS: readonly ViewDef[] = [
     source: 'detail',
     columns:
       'time INTEGER NOT NULL, pc INTEGER NOT NULL, function_index INTEGER, kind TEXT NOT NULL, address INTEGER NOT NULL, size INTEGER NOT NULL, ' +
-      'old_value BLOB NOT NULL, new_value BLOB',
+      'old_value BLOB, new_value BLOB', // old_value: NULL for a store of a --window/--last trace (docs/query.md)
   },
 ];
 

@@ -87,6 +87,22 @@ describe('the writes view', () => {
     });
   });
 
+  it('reads old values without changing the trace (no timeline index is stored by a query)', () => {
+    const copy = path.join(dir, 'untouched.wtrace');
+    fs.copyFileSync(full, copy);
+    const before = fs.readFileSync(copy);
+    expect(rows(copy, "SELECT count(*) AS n FROM writes WHERE kind = 'store' AND old_value IS NOT NULL")[0].n).toBeGreaterThan(0);
+    expect(Buffer.compare(fs.readFileSync(copy), before)).toBe(0);
+  });
+
+  it('has no old value for a store of a --window trace (no memory before the window), and the new one', () => {
+    const windowed = path.join(dir, 'window.wtrace');
+    expect(wtrace(['record', '--detail', 'full', '--window', '2000..', '-o', windowed, fixture('debug_target')]).status).toBe(0);
+    const w = rows(windowed, "SELECT count(*) AS n, sum(old_value IS NULL) AS no_old, sum(new_value IS NOT NULL) AS with_new FROM writes WHERE kind = 'store'")[0];
+    expect(w.n).toBeGreaterThan(0);
+    expect(w).toEqual({ n: w.n, no_old: w.n, with_new: w.n });
+  });
+
   it('has the squares[i] = i*i stores of fill_squares at @fill-store, 4 bytes apart', () => {
     const w = rows(full, `SELECT w.address, hex(w.new_value) AS new FROM writes w JOIN functions f USING (function_index) WHERE f.name = 'fill_squares' AND source_line(w.pc) = ${lineOf('@fill-store')} ORDER BY w.time`);
     expect(w.map((r) => r.new)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => le32(i * i)));
