@@ -418,6 +418,8 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
   let base = 0n;
   let sum = 0;
   let firstTime = 0n;
+  let lastBase = 0n;
+  let lastSum = 0;
   while (at < bytes.length) {
     const kind = bytes[at];
     if (kind === EventKind.sync) {
@@ -434,9 +436,12 @@ export function scanDetailEvents(bytes: Uint8Array): { count: number; firstTime:
       sum = 0;
     }
     if (n === 0) firstTime = base + BigInt(sum);
+    lastBase = base;
+    lastSum = sum;
     at = eventEnd(bytes, at);
     n++;
   }
   if (at !== bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
-  return { count: n, firstTime, lastTime: n > 0 ? base + BigInt(sum) : 0n };
+  // The last event's time, not a later sync's (one is left when the event after it trapped).
+  return { count: n, firstTime, lastTime: n > 0 ? lastBase + BigInt(lastSum) : 0n };
 }

@@ -144,4 +144,29 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
       ['enter', 0n], ['store', 3n], ['exit', 4n], ['enter', 2n ** 50n], ['enter', 100n], ['store', 103n], ['exit', 104n],
     ]);
   });
+
+  it("a store that traps after its own sync: the buffer's summary still ends at the last committed event", async () => {
+    // 70,000 loop iterations log nothing, so the store's delta from the enter needs a sync,
+    // which is committed before the store traps (out of bounds) and its event is not.
+    const result = await instrument(assemble(`(module (memory (export "memory") 1)
+      (func (export "f") (param i32) (local $i i32)
+        loop
+          local.get $i i32.const 1 i32.add local.tee $i i32.const 70000 i32.lt_u br_if 0
+        end
+        local.get 0 i32.const 1 i32.store))`), { detail: 'full', snapshotInterval: false });
+    const chunks: Uint8Array[] = [];
+    const summaries: BufferSummary[] = [];
+    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
+      chunks.push(e.slice());
+      summaries.push(summary);
+    }));
+    drain(instance);
+    expect(() => (instance.exports.f as (a: number) => void)(70000)).toThrow(/out of bounds/);
+    drain(instance);
+    const events = decodeEach(chunks);
+    expect(events.map((e) => e.kind)).toEqual(['enter']);
+    expect(chunks[0].length).toBeGreaterThan(2 * 9 + 7); // two syncs: the buffer's own and the trapped store's
+    expect(summaries).toEqual([{ count: 1, firstTime: events[0].time, lastTime: events[0].time }]);
+    expect(scanDetailEvents(chunks[0])).toEqual(summaries[0]);
+  });
 });
