@@ -1,9 +1,10 @@
 /**
- * The two helper functions a detail-mode `full` module gets (fullModule.ts), as code bodies:
- * `reserve`, the event buffer's slow path, and `sync`, which commits a time sync.
+ * The helper functions a detail-mode `full` module gets (fullModule.ts), as code bodies:
+ * `reserve`, the event buffer's slow path, `sync`, which commits a time sync, and `room`, the
+ * one slow path that an event's fast path calls (both as needed).
  */
 import { ByteWriter } from './byteWriter.js';
-import { MAX_FIXED_EVENT_SIZE, SYNC_SIZE } from './detailEvents.js';
+import { MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, SYNC_SIZE } from './detailEvents.js';
 import { ValType } from './eventWriter.js';
 
 /**
@@ -79,6 +80,27 @@ export function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTi
   memarg(1);
   w.u8(0x23).u32(s.eventTimeGlobal).u8(0x24).u32(s.lastTimeGlobal);
   w.u8(0x20).u32(0).u8(0x41).u8(SYNC_SIZE).u8(0x6a).u8(0x22).u32(0).u8(0x24).u32(s.endGlobal); // P = p + SYNC_SIZE
+  w.u8(0x20).u32(0);
+  w.u8(0x0b);
+  return w.toBytes();
+}
+
+/**
+ * `room() -> i32`: `p = P; if (p > LIMIT) p = reserve(0); if (N - L > MAX_TIME_DELTA) p =
+ * sync(p)`; returns `p`, where the event goes. An event's fast path calls it when either test
+ * holds (eventWriter.ts, `roomAndHeader`).
+ */
+export function roomBody(s: { endGlobal: number; limitGlobal: number; lastTimeGlobal: number; eventTimeGlobal: number; reserveFunc: number; syncFunc: number }): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(1).u32(1).u8(ValType.i32); // local 0 = p
+  w.u8(0x23).u32(s.endGlobal).u8(0x22).u32(0); // p = P
+  w.u8(0x23).u32(s.limitGlobal).u8(0x4b).u8(0x04).u8(0x40); // > LIMIT: if
+  w.u8(0x41).u8(0).u8(0x10).u32(s.reserveFunc).u8(0x21).u32(0); // p = reserve(0)
+  w.u8(0x0b);
+  w.u8(0x23).u32(s.eventTimeGlobal).u8(0x23).u32(s.lastTimeGlobal).u8(0x7d); // N - L
+  w.u8(0x42).s64(BigInt(MAX_TIME_DELTA)).u8(0x56).u8(0x04).u8(0x40); // > MAX_TIME_DELTA: if
+  w.u8(0x20).u32(0).u8(0x10).u32(s.syncFunc).u8(0x21).u32(0); // p = sync(p)
+  w.u8(0x0b);
   w.u8(0x20).u32(0);
   w.u8(0x0b);
   return w.toBytes();

@@ -10,7 +10,7 @@
  */
 import type { ByteWriter } from './byteWriter.js';
 import type { Instruction } from './codeDecoder.js';
-import { EventKind, HEADER_SIZE, storeKind, valueSize } from './detailEvents.js';
+import { COMPACT_ENTER, COMPACT_EXIT, COMPACT_MAX_VALUE_BYTES, EventKind, HEADER_SIZE, storeKind, valueSize } from './detailEvents.js';
 import {
   CALL, ELSE, END, GLOBAL_GET, I32_ADD, I32_CONST, I32_EQ, I32_GE_U, I32_NE, I32_OR, I32_SUB, I64_ADD, I64_CONST, I64_EXTEND_I32_U,
   GLOBAL_SET, I64_LE_U, I64_SHL, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, MEMORY_SIZE, VOID,
@@ -261,29 +261,41 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
   }
 
   /**
-   * An enter/exit event: the function index, the size of what follows (u16), the values' type
-   * bytes, then the values: numbers as raw bits (floats reinterpreted), v128 as 16 bytes, a
-   * reference as one byte (1: not null).
+   * An enter/exit event. Compact (detailEvents.ts) when the values take at most
+   * `COMPACT_MAX_VALUE_BYTES`: the kind byte holds their byte count and the values follow the
+   * header. Otherwise the long form: the function index, the size of what follows (u16), the
+   * values' type bytes, then the values. Values: numbers as raw bits (floats reinterpreted), v128
+   * as 16 bytes, a reference as one byte (1: not null).
    */
   private valuesEvent(kind: number, pc: number, time: InstructionTime, values: readonly { type: Uint8Array; local: number }[]): void {
     const valueBytes = values.reduce((n, v) => n + valueSize(v.type[0]), 0);
+    if (valueBytes <= COMPACT_MAX_VALUE_BYTES) {
+      const total = HEADER_SIZE + valueBytes;
+      this.startEvent(total, (kind === EventKind.enter ? COMPACT_ENTER : COMPACT_EXIT) + valueBytes, pc, time);
+      this.storeValues(values, HEADER_SIZE);
+      this.commit(total);
+      return;
+    }
     const size = values.length + valueBytes;
     if (size > 0xffff) throw new Error(`function ${this.slots.funcIndex}: ${values.length} values do not fit an event`);
     const total = HEADER_SIZE + 6 + size;
-    this.reserveSized(total);
-    this.header(kind, pc, time);
+    this.startEvent(total, kind, pc, time);
     const fixed = new Uint8Array(6 + values.length);
     const dv = new DataView(fixed.buffer);
     dv.setUint32(0, this.slots.funcIndex, true);
     dv.setUint16(4, size, true);
     values.forEach((v, i) => (fixed[6 + i] = v.type[0]));
     this.constBytes(HEADER_SIZE, fixed, valueBytes);
-    let at = HEADER_SIZE + 6 + values.length;
+    this.storeValues(values, HEADER_SIZE + 6 + values.length);
+    this.commit(total);
+  }
+
+  /** The values, one after another from offset `at` of the event. */
+  private storeValues(values: readonly { type: Uint8Array; local: number }[], at: number): void {
     for (const v of values) {
       this.storeValue(v.local, v.type[0], at);
       at += valueSize(v.type[0]);
     }
-    this.commit(total);
   }
 
   /**
@@ -297,8 +309,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
     const memarg = this.memargBytes(ins, s.lane);
     const memoryOffset = ins.memoryOffset ?? 0;
     out.u8(LOCAL_SET).u32(value).u8(LOCAL_SET).u32(this.a);
-    this.reserveFixed();
-    this.header(storeKind(s.width), ins.offset, time);
+    this.roomAndHeader(storeKind(s.width), ins.offset, time);
     // effective address (wrapped when it exceeds 2^32; the store then traps before the commit)
     this.getP().get(this.a);
     if (memoryOffset !== 0) this.i32c(memoryOffset).op(I32_ADD);
@@ -336,8 +347,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
     const { out } = this;
     const memory = ins.index;
     out.u8(LOCAL_SET).u32(this.a);
-    this.reserveFixed();
-    this.header(EventKind.grow, ins.offset, time);
+    this.roomAndHeader(EventKind.grow, ins.offset, time);
     this.getP().out.u8(MEMORY_SIZE).u32(memory);
     this.i32Store(HEADER_SIZE);
     this.getP().get(this.a).i32Store(HEADER_SIZE + 4);

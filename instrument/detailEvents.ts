@@ -19,10 +19,20 @@
  * also writes one before an event whose delta does not fit 16 bits (under 1 % of events in the
  * bench programs). Syncs are not events: the decoder consumes them and reports absolute times.
  *
- * Format 3 (this layout) took the old bytes out of store events and narrowed the delta from 32
- * to 16 bits: a quarter fewer raw bytes to compress while recording (BENCHMARKS.md). The bytes a
- * store overwrote are the memory's bytes just before it, which a replay reads from its state.
+ * Format 3 took the old bytes out of store events and narrowed the delta from 32 to 16 bits: a
+ * quarter fewer raw bytes to compress while recording (BENCHMARKS.md). The bytes a store
+ * overwrote are the memory's bytes just before it, which a replay reads from its state.
+ *
+ * Format 4 (this layout) adds compact calls: an `enter` or `exit` whose values take at most
+ * `COMPACT_MAX_VALUE_BYTES` is the header and the values alone, its kind byte `COMPACT_ENTER`
+ * or `COMPACT_EXIT` plus the values' byte count. The function and the value types follow from
+ * the pc and the module (`CallShapes`): an `enter`'s pc is its function's first instruction, an
+ * `exit`'s pc lies in its function's body; a tail call's `exit` carries no values (count 0).
+ * Sizes stay readable without the module; only decoding a compact call's values needs it. The
+ * long forms (kinds 11 and 12) remain for calls with more value bytes. A call-heavy program's
+ * raw events shrink by about a third.
  */
+import type { CallShapes } from './callShapes.js';
 
 /** Event kinds (the header's first byte). Stores use one kind per width. */
 export const EventKind = {
@@ -43,6 +53,24 @@ export const EventKind = {
   catch: 13,
   snapshot: 14,
 } as const;
+
+/** Kind byte of a compact `enter`: this plus the byte count of its argument values. */
+export const COMPACT_ENTER = 0x40;
+/** Kind byte of a compact `exit`: this plus the byte count of its result values. */
+export const COMPACT_EXIT = 0x80;
+/** Most value bytes a compact call event holds (its kind's low 6 bits). */
+export const COMPACT_MAX_VALUE_BYTES = 0x3f;
+
+/** The `EventKind` of a kind byte: compact calls are `enter` and `exit`; any other byte is itself. */
+export function kindOf(byte: number): number {
+  if (byte < COMPACT_ENTER || byte >= COMPACT_EXIT + 0x40) return byte;
+  return byte < COMPACT_EXIT ? EventKind.enter : EventKind.exit;
+}
+
+/** True for the kind byte of a compact `enter` or `exit`. */
+export function isCompactCall(byte: number): boolean {
+  return byte >= COMPACT_ENTER && byte < COMPACT_EXIT + 0x40;
+}
 
 /** Bytes of the common header: kind, pc, time delta (u16). */
 export const HEADER_SIZE = 7;
@@ -250,6 +278,7 @@ export function eventEnd(bytes: Uint8Array, at: number): number {
   const kind = bytes[at];
   const p = at + HEADER_SIZE;
   if (kind >= EventKind.store1 && kind <= EventKind.store16) return p + 4 + STORE_WIDTHS[kind];
+  if (isCompactCall(kind)) return p + (kind & COMPACT_MAX_VALUE_BYTES);
   switch (kind) {
     case EventKind.enter:
     case EventKind.exit: return p + 6 + (bytes[p + 4] | (bytes[p + 5] << 8));
@@ -283,10 +312,15 @@ function decodeValues(bytes: Uint8Array, view: DataView, at: number, size: numbe
   let used = 0;
   while (used < size) used += 1 + valueSize(bytes[at + n++]);
   if (used !== size) throw new DetailEventDecodeError('event values do not fill their size', at);
+  return readValues(bytes, view, bytes.subarray(at, at + n), at + n);
+}
+
+/** The values of types `types` (their first bytes) stored from `at` on. */
+function readValues(bytes: Uint8Array, view: DataView, types: Uint8Array, at: number): DetailValue[] {
   const out: DetailValue[] = [];
-  let v = at + n;
-  for (let i = 0; i < n; i++) {
-    const type = bytes[at + i];
+  let v = at;
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i];
     switch (type) {
       case 0x7f: out.push({ type: 'i32', value: view.getInt32(v, true) }); break;
       case 0x7e: out.push({ type: 'i64', value: view.getBigInt64(v, true) }); break;
@@ -301,7 +335,7 @@ function decodeValues(bytes: Uint8Array, view: DataView, at: number, size: numbe
 }
 
 /** Decodes a whole stream of events (chunks concatenated in the order they were delivered). */
-export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
+export function decodeDetailEvents(bytes: Uint8Array, shapes?: CallShapes): DetailEvent[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: DetailEvent[] = [];
   let at = 0;
@@ -317,7 +351,7 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
     const delta = timeDeltaAt(bytes, at);
     const time = delta === 0 ? prev : prev + BigInt(delta);
     prev = time;
-    const decoded = decodeEventAt(bytes, view, at, time);
+    const decoded = decodeEventAt(bytes, view, at, time, shapes);
     out.push(decoded.event);
     at = decoded.next;
   }
@@ -327,9 +361,9 @@ export function decodeDetailEvents(bytes: Uint8Array): DetailEvent[] {
 /**
  * Decodes the event at `at` (not a sync) whose absolute time is `time`: the event and the
  * offset after it. Byte payloads are views into `bytes` (no copy): events keep the stream
- * alive, and nothing writes through them.
+ * alive, and nothing writes through them. A compact call needs the module's `shapes`.
  */
-export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, time: bigint): { event: DetailEvent; next: number } {
+export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, time: bigint, shapes?: CallShapes): { event: DetailEvent; next: number } {
   const need = (n: number) => {
     if (at + n > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
   };
@@ -339,6 +373,7 @@ export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, tim
   const kind = bytes[at];
   const pc = u32(at + 1);
   const p = at + HEADER_SIZE;
+  if (isCompactCall(kind)) return decodeCompactCall(bytes, view, at, time, shapes);
   if (kind >= EventKind.store1 && kind <= EventKind.store16) {
     const width = STORE_WIDTHS[kind];
     need(HEADER_SIZE + 4 + width);
@@ -395,6 +430,26 @@ export function decodeEventAt(bytes: Uint8Array, view: DataView, at: number, tim
     default:
       throw new DetailEventDecodeError(`unknown event kind ${kind}`, at);
   }
+}
+
+/** A compact `enter`/`exit`: its function and value types from the module (`shapes`). */
+function decodeCompactCall(bytes: Uint8Array, view: DataView, at: number, time: bigint, shapes: CallShapes | undefined): { event: DetailEvent; next: number } {
+  const kind = bytes[at];
+  const pc = view.getUint32(at + 1, true);
+  const size = kind & COMPACT_MAX_VALUE_BYTES;
+  const next = at + HEADER_SIZE + size;
+  if (next > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
+  if (!shapes) throw new DetailEventDecodeError('a compact call event needs its module to decode', at);
+  const enter = kind < COMPACT_EXIT;
+  const shape = enter ? shapes.enter(pc) : shapes.exit(pc);
+  if (!shape) throw new DetailEventDecodeError(`no function ${enter ? 'starts at' : 'holds'} pc ${pc}`, at);
+  // An exit without values is a tail call's (or a function's without results).
+  const types = !enter && size === 0 ? new Uint8Array(0) : shape.types;
+  const used = types.reduce((n, t) => n + valueSize(t), 0);
+  if (used !== size) throw new DetailEventDecodeError(`event values take ${size} bytes, function ${shape.func}'s types ${used}`, at);
+  const values = readValues(bytes, view, types, at + HEADER_SIZE);
+  const event: DetailEvent = enter ? { kind: 'enter', time, pc, func: shape.func, args: values } : { kind: 'exit', time, pc, func: shape.func, results: values };
+  return { event, next };
 }
 
 /**

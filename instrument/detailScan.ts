@@ -8,7 +8,8 @@
  * Times are JS numbers here: exact below 2^53 instructions (about 100 days of execution at
  * 10^9 instructions a second). A sync past that is refused rather than rounded.
  */
-import { DetailEventDecodeError, decodeEventAt, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, timeDeltaAt, type DetailEvent } from './detailEvents.js';
+import type { CallShapes } from './callShapes.js';
+import { DetailEventDecodeError, decodeEventAt, eventEnd, EventKind, HEADER_SIZE, isCompactCall, kindOf, SYNC_SIZE, timeDeltaAt, type DetailEvent } from './detailEvents.js';
 
 const STORE_WIDTHS = [0, 1, 2, 4, 8, 16];
 
@@ -23,7 +24,7 @@ export class DetailScanner {
   at = 0;
   /** Offset just past the current event: where the next one (or a sync) starts. */
   end: number;
-  /** The current event's kind byte (`EventKind`). */
+  /** The current event's kind (`EventKind`; a compact call is `enter` or `exit`). */
   kind = -1;
   /** The current event's original pc. */
   pc = 0;
@@ -34,10 +35,14 @@ export class DetailScanner {
 
   private readonly view: DataView;
 
-  /** A scanner over `bytes` that will read the event at `start.offset` first. */
+  /**
+   * A scanner over `bytes` that will read the event at `start.offset` first. `shapes` (the
+   * module's) is needed for the function and the decoding of compact calls.
+   */
   constructor(
     readonly bytes: Uint8Array,
     start: ScanPosition = { offset: 0, prevTime: 0 },
+    private readonly shapes?: CallShapes,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = start.offset;
@@ -63,7 +68,7 @@ export class DetailScanner {
     if (at + HEADER_SIZE > bytes.length) throw new DetailEventDecodeError('event runs past the end of the stream', at);
     const end = eventEnd(bytes, at);
     this.at = at;
-    this.kind = bytes[at];
+    this.kind = kindOf(bytes[at]);
     this.pc = this.u32(at + 1);
     this.prevTime = this.time;
     this.time += timeDeltaAt(bytes, at);
@@ -94,7 +99,10 @@ export class DetailScanner {
 
   /** The function index of an `enter`, `exit`, `catch` or `snapshot`. */
   get func(): number {
-    return this.u32(this.payload);
+    if (!isCompactCall(this.bytes[this.at])) return this.u32(this.payload);
+    const shape = this.kind === EventKind.enter ? this.shapes?.enter(this.pc) : this.shapes?.exit(this.pc);
+    if (!shape) throw new DetailEventDecodeError(this.shapes ? `no function holds pc ${this.pc}` : 'a compact call event needs its module to decode', this.at);
+    return shape.func;
   }
 
   /** The frame time of a `catch` or `snapshot` (its activation's enter time). */
@@ -134,6 +142,6 @@ export class DetailScanner {
 
   /** The current event as an object (allocates; for the few events a caller keeps). */
   decode(): DetailEvent {
-    return decodeEventAt(this.bytes, this.view, this.at, BigInt(this.time)).event;
+    return decodeEventAt(this.bytes, this.view, this.at, BigInt(this.time), this.shapes).event;
   }
 }

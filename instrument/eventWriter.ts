@@ -3,14 +3,15 @@
  * event memory at its end pointer `P`, the header with the time delta (and a sync before it when
  * the delta does not fit), payload values, and the commit that advances `P`. An event is
  * committed only by advancing `P`, so code that traps before the commit leaves the stream as it
- * was. The fast path checks `P > LIMIT` (room for any fixed-size event) and otherwise calls the
- * module's `reserve` helper, which flushes the buffer to JS or grows the event memory.
+ * was. The fast path of an event tests in one branch whether `P > LIMIT` (no room for the
+ * largest fixed-size event) or the delta needs a sync, and then calls the module's `room`
+ * helper, which flushes the buffer to JS or grows the event memory (`reserve`), and syncs.
  */
 import type { ByteWriter } from './byteWriter.js';
 import { MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, SYNC_SIZE } from './detailEvents.js';
 import {
   CALL, END, GLOBAL_GET, GLOBAL_SET, I32_ADD, I32_CONST, I32_GT_U, I64_ADD, I64_CONST, I64_EXTEND_I32_U, I64_GT_U, I64_OR, I64_SHL,
-  I64_STORE16, I64_SUB, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, VOID,
+  I32_OR, I64_STORE16, I64_SUB, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, VOID,
 } from './emitOps.js';
 import type { InstructionTime } from './timeCounter.js';
 
@@ -38,6 +39,8 @@ export interface EventSlots {
   readonly reserveFunc: number;
   /** New index of the `sync(p: i32) -> i32` helper (commits a time sync at `p`, returns where the event goes). */
   readonly syncFunc: number;
+  /** New index of the `room() -> i32` helper: `reserve(0)` if `P > LIMIT`, then `sync` if `N` needs it; returns where the event goes. */
+  readonly roomFunc: number;
   /** `L` (i64): the time of the last committed event or sync, which a header's delta counts from. */
   readonly lastTimeGlobal: number;
   /** `N` (i64): the time of the event being written (set by its header, copied to `L` at commit). */
@@ -107,18 +110,21 @@ export class EventWriter<S extends EventSlots = EventSlots> {
 
 
 
-  /** Reserve, header, `payload()`, commit: an event of fixed `size` completed at once. */
+  /** Room and header, `payload()`, commit: an event of fixed `size` completed at once. */
   protected fixedEvent(kind: number, pc: number, time: InstructionTime, size: number, payload: () => void): void {
-    this.reserveFixed();
-    this.header(kind, pc, time);
+    this.roomAndHeader(kind, pc, time);
     payload();
     this.commit(size);
   }
 
-  /** Room for an event of `size` bytes: the fast path up to `MAX_FIXED_EVENT_SIZE`, else `p = P; if (p + k > LIMIT) p = reserve(k)`. */
-  reserveSized(size: number): void {
+  /**
+   * Starts an event of `size` bytes: room and header (`roomAndHeader`) up to
+   * `MAX_FIXED_EVENT_SIZE` with a sync; a larger one reserves its exact size first
+   * (`p = P; if (p + k > LIMIT) p = reserve(k)`), then `header`.
+   */
+  startEvent(size: number, kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
     if (size + SYNC_SIZE <= MAX_FIXED_EVENT_SIZE) {
-      this.reserveFixed();
+      this.roomAndHeader(kind, pc, time);
       return;
     }
     const { out, slots } = this;
@@ -126,24 +132,47 @@ export class EventWriter<S extends EventSlots = EventSlots> {
     out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p).u8(I32_CONST).s64(BigInt(k)).u8(I32_ADD);
     out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
     out.u8(IF).u8(VOID).u8(I32_CONST).s64(BigInt(k)).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
-  }
-
-  /** `p = P; if (p > LIMIT) p = reserve(0)`. */
-  protected reserveFixed(): void {
-    const { out, slots } = this;
-    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p);
-    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U);
-    out.u8(IF).u8(VOID).u8(I32_CONST).u8(0).u8(CALL).u32(slots.reserveFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+    this.header(kind, pc, time);
   }
 
   /**
-   * `N` = the event's time (`T + c + k`, or an i64 local); if `N - L` does not fit a u16 (or is
-   * negative), `p = sync(p)` first; then kind and pc (a constant, or an i32 local) in one i64
-   * store at +0 and the delta `N - L` (u16) at +5 (overwriting the first store's top bytes; the
-   * payload overwrites its last one). `L = N` happens at the commit, so an event that is never committed
-   * (a trap) leaves the stream consistent.
+   * The fast path of an event of at most `MAX_FIXED_EVENT_SIZE - SYNC_SIZE` bytes: `N` = its
+   * time, `p = P`, and one branch, taken when the buffer needs the slow path (`P > LIMIT`) or the
+   * delta does not fit a u16 (`N - L > MAX_TIME_DELTA`, or negative): `p = room()`, which
+   * reserves and syncs as needed. Then the header, as `header` writes it. One cold branch and
+   * one call site per event, instead of two, keeps the instrumented code small: V8's
+   * optimizing tier compiles it faster and runs it faster (BENCHMARKS.md).
+   */
+  roomAndHeader(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
+    const { out, slots } = this;
+    this.eventTime(time);
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
+    out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p);
+    out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U).u8(I32_OR);
+    out.u8(IF).u8(VOID).u8(CALL).u32(slots.roomFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+    this.headerBytes(kind, pc);
+  }
+
+  /**
+   * For an event whose room is reserved (a large event in `startEvent`, or a bulk event's own reserve): `N` =
+   * its time (`T + c + k`, or an i64 local); if `N - L` does not fit a u16 (or is negative),
+   * `p = sync(p)` first; then the header bytes (`headerBytes`). `L = N` happens at the commit,
+   * so an event that is never committed (a trap) leaves the stream consistent.
    */
   header(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
+    const { out, slots } = this;
+    this.eventTime(time);
+    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
+    out.u8(IF).u8(VOID);
+    this.getP();
+    out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+    this.headerBytes(kind, pc);
+  }
+
+  /** `N` = the event's time: `T + c + k`, or an i64 local. */
+  private eventTime(time: InstructionTime | InLocal): void {
     const { out, slots } = this;
     if ('local' in time) {
       out.u8(LOCAL_GET).u32(time.local);
@@ -153,11 +182,14 @@ export class EventWriter<S extends EventSlots = EventSlots> {
       if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
     }
     out.u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
-    out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
-    out.u8(IF).u8(VOID);
-    this.getP();
-    out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+  }
+
+  /**
+   * Kind and pc (a constant, or an i32 local) in one i64 store at +0 and the delta `N - L`
+   * (u16) at +5, overwriting the first store's top bytes; the payload overwrites its last one.
+   */
+  private headerBytes(kind: number, pc: number | InLocal): void {
+    const { out, slots } = this;
     this.getP();
     if (typeof pc === 'number') out.u8(I64_CONST).s64(BigInt(kind) | (BigInt(pc) << 8n));
     else out.u8(LOCAL_GET).u32(pc.local).u8(I64_EXTEND_I32_U).u8(I64_CONST).u8(8).u8(I64_SHL).u8(I64_CONST).s64(BigInt(kind)).u8(I64_OR);

@@ -37,7 +37,7 @@ import { scratchLocals } from './scratchLocals.js';
 import type { SectionSpan } from './moduleLayout.js';
 import type { ModulePositions } from './positions.js';
 import { emitCountedCode } from './timeCounter.js';
-import { reserveBody, syncBody } from './bufferHelpers.js';
+import { reserveBody, roomBody, syncBody } from './bufferHelpers.js';
 import { CopyLog, type RewrittenModule } from './copyLog.js';
 import { planSnapshots, snapshotIntervalOf, type SnapshotOptions } from './snapshotPlan.js';
 import type { FunctionSignatures } from './snapshotStackHeight.js';
@@ -123,13 +123,15 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const countGlobal = eventTimeGlobal + (interval === null ? 1 : 2); // `K`
   const lastEventGlobal = countGlobal + 1; // `E`
   const syncFunc = reserveFunc + 1;
+  const roomFunc = reserveFunc + 2;
+  const roomType = flushType + 1;
   const initialLimit = EVENT_MEMORY_PAGES * 65536 - MAX_FIXED_EVENT_SIZE;
 
   // Snapshots: the loops of each function that take them, and one writer per distinct list of
-  // local types (functions after `sync`, types after flush's).
+  // local types (functions after `room`, types after room's).
   const signatures = signaturesOf(full);
   const typeOf = (funcIndex: number) => full.types[full.functionTypes[funcIndex - full.importedFunctions]];
-  const writers = new SnapshotWriters(syncFunc + 1, flushType + 1);
+  const writers = new SnapshotWriters(roomFunc + 1, roomType + 1);
   const snapshotSites = positions.functions.map((fn) => {
     const type = typeOf(fn.funcIndex);
     const plan = interval === null ? undefined : planSnapshots(wasm, fn, type.params, signatures, type.results.length);
@@ -142,14 +144,15 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   };
   vec(S.type, (w) => {
     w.bytes(new Uint8Array([0x60, 1, ValType.i32, 1, ValType.i32])); // flush, reserve, sync
+    w.bytes(new Uint8Array([0x60, 0, 1, ValType.i32])); // room
     for (const t of writers.typeEntries()) w.bytes(t);
-    return 1 + writers.count;
+    return 2 + writers.count;
   });
   vec(S.import, (w) => (w.name(RUNTIME_MODULE).name(FLUSH_IMPORT).u8(0).u32(flushType), 1));
   vec(S.function, (w) => {
-    w.u32(flushType).u32(flushType); // reserve, sync
+    w.u32(flushType).u32(flushType).u32(roomType); // reserve, sync, room
     for (let k = 0; k < writers.count; k++) w.u32(writers.firstType + k);
-    return 2 + writers.count;
+    return 3 + writers.count;
   });
   vec(S.memory, (w) => (w.u8(0).u32(EVENT_MEMORY_PAGES), 1));
   vec(S.global, (w) => {
@@ -202,10 +205,10 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
 
   const slots = {
     timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, countGlobal, lastEventGlobal,
-    reserveFunc, syncFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions,
+    reserveFunc, syncFunc, roomFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions,
   };
   const copies = new CopyLog();
-  const code = new ByteWriter().u32(positions.functions.length + 2 + writers.count);
+  const code = new ByteWriter().u32(positions.functions.length + 3 + writers.count);
   positions.functions.forEach((fn, i) => {
     const { body } = fn;
     const head = new ByteReader(wasm, body.start, body.codeStart);
@@ -229,6 +232,8 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   code.u32(reserve.length).bytes(reserve);
   const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, eventMemory });
   code.u32(sync.length).bytes(sync);
+  const room = roomBody({ endGlobal, limitGlobal, lastTimeGlobal, eventTimeGlobal, reserveFunc, syncFunc });
+  code.u32(room.length).bytes(room);
   if (interval !== null) for (const b of writers.bodies(wasm, slots, nextSnapshotGlobal, interval)) code.u32(b.length).bytes(b);
   sections.set(S.code, code.toBytes());
 

@@ -14,10 +14,11 @@ export { decodePositions, type FunctionPositions, type Instruction, type ModuleP
 export { TIME_EXPORT } from './countInstructions.js';
 export { drain, runtimeImports, type BufferSummary, type EventSink } from './detailRuntime.js';
 export {
-  countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
+  countDetailEvents, scanDetailEvents, decodeDetailEvents, DetailEventDecodeError, EventKind, COMPACT_ENTER, COMPACT_EXIT, type CatchEvent, type CopyEvent, type DetailEvent, type DetailValue, type EnterEvent,
   type ExitEvent, type FillEvent, type GlobalSetEvent, type GrowEvent, type InitEvent, type StoreEvent, type SnapshotEvent,
 } from './detailEvents.js';
 export { DetailScanner, type ScanPosition } from './detailScan.js';
+export { CallShapes, type CallShape } from './callShapes.js';
 export { DEFAULT_SNAPSHOT_INTERVAL, type SnapshotOptions } from './snapshotPlan.js';
 export { EVENTS_END_EXPORT, EVENTS_EXPORT, GLOBAL_EXPORT_PREFIX } from './fullModule.js';
 

@@ -32,6 +32,10 @@ export interface BodySpan {
   readonly paramCount: number;
   /** Number of results, from the function's type. */
   readonly resultCount: number;
+  /** The first byte of each parameter's value type (a reference type's 0x63/0x64 or shorthand byte). */
+  readonly paramTypes: Uint8Array;
+  /** The first byte of each result's value type. */
+  readonly resultTypes: Uint8Array;
 }
 
 /** What instrumenting needs to know about a module's structure. */
@@ -105,22 +109,31 @@ export function skipLeb(r: ByteReader): void {
   while (r.u8() & 0x80);
 }
 
-function readTypeArities(r: ByteReader | undefined): { params: number; results: number }[] {
+interface TypeShape {
+  readonly params: number;
+  readonly results: number;
+  readonly paramTypes: Uint8Array;
+  readonly resultTypes: Uint8Array;
+}
+
+function readTypeArities(r: ByteReader | undefined): TypeShape[] {
   return readVec(r, (x) => {
     const at = x.offset;
     if (x.u8() !== 0x60) throw new WasmDecodeError('type is not a plain function type (GC types are unsupported)', at);
-    const params = x.u32();
-    for (let i = 0; i < params; i++) skipValType(x);
-    const results = x.u32();
-    for (let i = 0; i < results; i++) skipValType(x);
-    return { params, results };
+    const paramTypes = new Uint8Array(x.u32());
+    for (let i = 0; i < paramTypes.length; i++) paramTypes[i] = skipValType(x);
+    const resultTypes = new Uint8Array(x.u32());
+    for (let i = 0; i < resultTypes.length; i++) resultTypes[i] = skipValType(x);
+    return { params: paramTypes.length, results: resultTypes.length, paramTypes, resultTypes };
   });
 }
 
-function skipValType(r: ByteReader): void {
+/** Skips one value type; returns its first byte. */
+function skipValType(r: ByteReader): number {
   const b = r.u8();
   // (ref null? ht) from typed function references/GC carries a heap type.
   if (b === 0x63 || b === 0x64) r.s33();
+  return b;
 }
 
 function skipLimits(r: ByteReader): void {
@@ -161,7 +174,7 @@ function readImportCounts(r: ByteReader | undefined): { functions: number; globa
 function readBodies(
   r: ByteReader | undefined,
   imported: number,
-  typeOf: (i: number) => { params: number; results: number } | undefined,
+  typeOf: (i: number) => TypeShape | undefined,
 ): BodySpan[] {
   let i = 0;
   return readVec(r, (x) => {
@@ -177,7 +190,7 @@ function readBodies(
     if (!type) throw new WasmDecodeError(`function ${imported + i} has no type`, start);
     const span = {
       funcIndex: imported + i, start, codeStart: x.offset, end: start + size,
-      localCount, paramCount: type.params, resultCount: type.results,
+      localCount, paramCount: type.params, resultCount: type.results, paramTypes: type.paramTypes, resultTypes: type.resultTypes,
     };
     i++;
     x.offset = start + size;

@@ -81,8 +81,7 @@ function writerBody(wasm: Uint8Array, slots: ModuleEventSlots, types: readonly U
   }, w);
   const size = types.reduce((n, t) => n + 1 + valueSize(t[0]), 0);
   const total = SNAPSHOT_FIXED_SIZE + size;
-  emitter.reserveSized(total);
-  emitter.header(EventKind.snapshot, { local: PC }, { local: TIME });
+  emitter.startEvent(total, EventKind.snapshot, { local: PC }, { local: TIME });
   emitter.storeValue(FUNC, ValType.i32, HEADER_SIZE);
   emitter.storeValue(FRAME_TIME, ValType.i64, HEADER_SIZE + 4);
   const fixed = new Uint8Array(4 + types.length);

@@ -9,6 +9,7 @@
 // The decoder alone, not instrument/index.js: that would load Binaryen for every query.
 import { EventKind, type DetailValue } from '../instrument/detailEvents.js';
 import { DetailScanner } from '../instrument/detailScan.js';
+import { CallShapes } from '../instrument/callShapes.js';
 import { queryTrace, type DetailRowSink, type DetailViewFiller, type QueryResult, type TraceReader } from '../src/trace/index.js';
 import { readModuleInfo } from '../src/wasm/moduleInfo.js';
 import { TimelineCoverageError } from './timeline/errors.js';
@@ -30,7 +31,9 @@ export const detailViews: DetailViewFiller = {
   fill(reader: TraceReader, names: ReadonlySet<string>, sink: DetailRowSink): void {
     const wantCalls = names.has('calls');
     const wantWrites = names.has('writes');
-    const functionNames = readModuleInfo(reader.moduleBytes()).functionNames;
+    const wasm = reader.moduleBytes();
+    const functionNames = readModuleInfo(wasm).functionNames;
+    const shapes = CallShapes.of(wasm);
     let top = null as Activation | null;
     let nextId = 0;
     const before = new BytesBefore(reader.path);
@@ -42,7 +45,7 @@ export const detailViews: DetailViewFiller = {
       ]);
     };
     for (const chunk of reader.detailChunks()) {
-      const s = new DetailScanner(chunk.events);
+      const s = new DetailScanner(chunk.events, undefined, shapes);
       while (s.next()) {
         // Only the events a wanted view uses become objects (stores are most of a trace).
         const k = s.kind;

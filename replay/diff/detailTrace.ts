@@ -3,6 +3,7 @@
  * streaming, with what a report needs to name things: function and import names, and source
  * positions when the module has DWARF. Refuses traces whose detail events do not cover the run.
  */
+import { CallShapes } from '../../instrument/callShapes.js';
 import { decodePositions, type ModulePositions } from '../../instrument/positions.js';
 import { SourceMap, type SourceLocation } from '../../src/source/index.js';
 import { TraceReader, type TraceSummary } from '../../src/trace/index.js';
@@ -26,7 +27,11 @@ export class DetailTrace {
     this.summary = reader.summary();
     this.names = readModuleInfo(moduleBytes).functionNames;
     this.importNames = new Map(reader.imports().map((i) => [i.functionIndex, i.name]));
+    this.shapes = CallShapes.of(moduleBytes);
   }
+
+  /** The module's call shapes: what decoding compact call events needs. */
+  readonly shapes: CallShapes;
 
   /**
    * Opens `file` for `diff --level level`. Throws `DiffInputError` for an inputs-only trace (run

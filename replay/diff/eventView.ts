@@ -151,7 +151,7 @@ function viewOf(trace: DetailTrace, s: Slot): EventView {
     const text = rawCallText(name, c);
     return { ...base, kind: 'import', name, pc: null, location: null, value: c.result === null ? null : String(c.result), text };
   }
-  const e = decodeEventAt(s.bytes, s.start, s.end, s.time);
+  const e = decodeEventAt(s.bytes, s.start, s.end, s.time, trace.shapes);
   const location = trace.locationAt(e.pc);
   const { name, value, text } = describeEvent(trace, e);
   return { ...base, kind: e.kind as EventView['kind'], name, pc: e.pc, location: location === null ? null : { ...location }, value, text };

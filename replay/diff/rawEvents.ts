@@ -12,7 +12,8 @@
  * fast path 15-20 % slower in three alternated runs of bench/diff.mjs. Both use `eventEnd` and
  * `timeDeltaAt`, so the event layout is still read in one place.
  */
-import { decodeEventAt as decodeOneEvent, eventEnd, EventKind, HEADER_SIZE, SYNC_SIZE, timeDeltaAt, type DetailEvent } from '../../instrument/detailEvents.js';
+import type { CallShapes } from '../../instrument/callShapes.js';
+import { decodeEventAt as decodeOneEvent, eventEnd, EventKind, HEADER_SIZE, isCompactCall, kindOf, SYNC_SIZE, timeDeltaAt, type DetailEvent } from '../../instrument/detailEvents.js';
 import type { DetailChunk } from '../../src/trace/index.js';
 import { TraceFormatError } from '../../src/trace/index.js';
 
@@ -42,6 +43,8 @@ export class RawEvents {
     private readonly chunks: Iterator<DetailChunk>,
     /** Names the trace in errors. */
     private readonly file: string,
+    /** The module's call shapes (compact call events name their function by pc). */
+    private readonly shapes: CallShapes,
   ) {}
 
   /** Moves to the next event whose kind `keep` marks (keep[kind] = 1); false at the end of the stream. */
@@ -104,7 +107,7 @@ export class RawEvents {
 
   /** The current event, decoded (for a report: allocates). */
   decode(): DetailEvent {
-    return decodeEventAt(this.bytes, this.start, this.end, this.time);
+    return decodeEventAt(this.bytes, this.start, this.end, this.time, this.shapes);
   }
 
   /** Offset of the current event's payload (after the header). */
@@ -112,9 +115,17 @@ export class RawEvents {
     return this.start + HEADER_SIZE;
   }
 
+  /** True when the current event is a compact call (its payload is the values alone). */
+  get compactCall(): boolean {
+    return isCompactCall(this.bytes[this.start]);
+  }
+
   /** The current enter/exit/catch/snapshot event's function index. */
   get func(): number {
-    return this.view.getUint32(this.start + HEADER_SIZE, true);
+    if (!this.compactCall) return this.view.getUint32(this.start + HEADER_SIZE, true);
+    const shape = this.kind === EventKind.enter ? this.shapes.enter(this.pc) : this.shapes.exit(this.pc);
+    if (!shape) throw new TraceFormatError(this.file, `has a damaged detail chunk (no function holds the call event's pc ${this.pc})`);
+    return shape.func;
   }
 
   /** A catch or snapshot event's frame enter time. */
@@ -159,7 +170,7 @@ export class RawEvents {
     }
     if (end > b.length) this.damaged(at);
     this.time = this.prev += timeDeltaAt(b, at);
-    this.kind = kind;
+    this.kind = kindOf(kind);
     this.pc = v.getUint32(at + 1, true);
     this.start = at;
     this.end = end;
@@ -171,7 +182,7 @@ export class RawEvents {
 }
 
 /** Decodes the one event at `start` (ending at `end`) and gives it the absolute `time`; its byte fields are copies. */
-export function decodeEventAt(bytes: Uint8Array, start: number, end: number, time: number): DetailEvent {
+export function decodeEventAt(bytes: Uint8Array, start: number, end: number, time: number, shapes: CallShapes): DetailEvent {
   const own = bytes.slice(start, end);
-  return decodeOneEvent(own, new DataView(own.buffer), 0, BigInt(time)).event;
+  return decodeOneEvent(own, new DataView(own.buffer), 0, BigInt(time), shapes).event;
 }

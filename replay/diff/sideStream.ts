@@ -48,7 +48,7 @@ export class SideStream {
     /** Sees every import call of the log once, in order (`drain` passes the rest after a stop). */
     private readonly onCall: (call: ImportCall) => void = () => {},
   ) {
-    this.events = new RawEvents(trace.reader.detailChunks(), trace.file);
+    this.events = new RawEvents(trace.reader.detailChunks(), trace.file, trace.shapes);
     this.calls$ = trace.reader.importCalls();
   }
 

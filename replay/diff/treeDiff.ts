@@ -9,7 +9,7 @@
  * (level 3). Arguments compare by value, pointers included: a rebuild that moves data or stack
  * frames shows up as different arguments.
  */
-import { EventKind } from '../../instrument/detailEvents.js';
+import { EventKind, type DetailEvent, type DetailValue } from '../../instrument/detailEvents.js';
 import type { DiffDivergence, DiffOptions, DiffResult } from '../diffTypes.js';
 import { DetailTrace } from './detailTrace.js';
 import { divergenceAt, mirrorSkipper, sameTail, walk } from './lockstep.js';
@@ -89,7 +89,24 @@ function compareTreeEvents(sa: SideStream, sb: SideStream): string[] | null {
   const fields: string[] = [];
   if (sa.trace.functionName(ea.func) !== sb.trace.functionName(eb.func)) fields.push('function');
   if (sa.depth !== sb.depth) fields.push('depth');
-  // enter/exit payload: func u32, size u16, then the values; catch: func u32, frame time (not comparable).
-  if (ea.kind !== EventKind.catch && !sameTail(sa, sb, 4)) fields.push(ea.kind === EventKind.enter ? 'args' : 'results');
+  // catch: func u32, frame time (not comparable).
+  if (ea.kind !== EventKind.catch && !sameCallValues(sa, sb)) fields.push(ea.kind === EventKind.enter ? 'args' : 'results');
   return fields.length === 0 ? null : fields;
+}
+
+/**
+ * Whether two enter (or exit) events carry the same values. In the same form, byte for byte:
+ * a compact call's payload is its values; a long one's is func u32, then size, types and values.
+ * Two modules may give the same call different forms: then the decoded values are compared.
+ */
+function sameCallValues(sa: SideStream, sb: SideStream): boolean {
+  const ea = sa.events;
+  const eb = sb.events;
+  if (ea.compactCall === eb.compactCall) return sameTail(sa, sb, ea.compactCall ? 0 : 4);
+  const values = (e: DetailEvent) => (e.kind === 'enter' ? e.args : e.kind === 'exit' ? e.results : []);
+  return valuesKey(values(ea.decode())) === valuesKey(values(eb.decode()));
+}
+
+function valuesKey(values: readonly DetailValue[]): string {
+  return JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
 }

@@ -26,7 +26,7 @@ export function findActivation(index: TimelineIndex, chunk: number, position: Sc
   let depth = -1;
   let func = -1;
   for (let c = chunk, start = position; c < chunks.chunks.length; c++, start = { offset: 0, prevTime: 0 }) {
-    const s = new DetailScanner(chunks.raw(c), start);
+    const s = chunks.scanner(c, start);
     while (s.next()) {
       const kind = s.kind;
       if (depth < 0) {

@@ -3,7 +3,7 @@
  * event bytes of a chunk on demand (for a `DetailScanner`), the most recently used kept up to
  * RAW_CACHE_BYTES. A query uses the summaries to decide which chunks it must read at all.
  */
-import type { DetailEvent } from '../../instrument/index.js';
+import { CallShapes, DetailScanner, type DetailEvent, type ScanPosition } from '../../instrument/index.js';
 import type { TraceReader } from '../../src/trace/index.js';
 import type { Frame } from './types.js';
 
@@ -81,6 +81,18 @@ export class ChunkStore {
   /** Offers chunk `index`'s bytes read elsewhere; ignored unless they hold the chunk's event count. */
   offerRead(index: number, eventCount: number, bytes: Uint8Array): void {
     if (this.chunks[index]?.eventCount === eventCount) this.offer(index, bytes);
+  }
+
+  private shapes$: CallShapes | undefined;
+
+  /** The module's call shapes, for decoding compact call events (read from the trace once). */
+  get shapes(): CallShapes {
+    return (this.shapes$ ??= CallShapes.of(this.reader.moduleBytes()));
+  }
+
+  /** A scanner over chunk `index` from `start` (its first event by default). */
+  scanner(index: number, start?: ScanPosition): DetailScanner {
+    return new DetailScanner(this.raw(index), start, this.shapes);
   }
 
   /** The event stream of chunk `index`, decompressed, for a `DetailScanner`. */

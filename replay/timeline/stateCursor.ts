@@ -40,7 +40,7 @@ export class StateCursor {
   ) {
     const { chunks } = index;
     this.dirty = new Uint8Array(Math.ceil(memory.bytes.length / PAGE_SIZE));
-    this.scanner = chunk < chunks.chunks.length ? new DetailScanner(chunks.raw(chunk), position) : null;
+    this.scanner = chunk < chunks.chunks.length ? chunks.scanner(chunk, position) : null;
   }
 
   /** The time whose state the cursor holds (effects of every instruction up to it applied). */
@@ -88,7 +88,7 @@ export class StateCursor {
     while (this.scanner !== null) {
       if (this.scanner.next()) return (this.pending = true);
       this.chunk++;
-      this.scanner = this.chunk < chunks.chunks.length ? new DetailScanner(chunks.raw(this.chunk)) : null;
+      this.scanner = this.chunk < chunks.chunks.length ? chunks.scanner(this.chunk) : null;
     }
     return false;
   }

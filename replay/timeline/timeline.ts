@@ -186,7 +186,7 @@ export class Timeline {
     for (const c of chunks) {
       if (!c.funcs.has(funcIndex)) continue;
       let stack = c.stackAtStart;
-      const s = new DetailScanner(this.index.chunks.raw(c.index));
+      const s = this.index.chunks.scanner(c.index);
       while (s.next()) {
         if (s.kind !== EventKind.enter && s.kind !== EventKind.exit && s.kind !== EventKind.catch) continue;
         stack = stepStack(stack, s.decode(), this.index.names, (frame, exit) => {
@@ -224,7 +224,7 @@ export class Timeline {
     }
     const ref = list[lo - 1];
     if (ref === undefined) return null;
-    const s = new DetailScanner(this.index.chunks.raw(ref.chunk), ref.position);
+    const s = this.index.chunks.scanner(ref.chunk, ref.position);
     s.next();
     const e = s.decode();
     if (e.kind !== 'snapshot') throw new Error(`index points at a ${e.kind} event, not a snapshot, at time ${ref.time}`);
@@ -317,7 +317,7 @@ export class Timeline {
     let stack = cp.stack;
     const globals = new Map(cp.globals);
     for (let c = cp.chunk, start = cp.position; c < chunks.chunks.length; c++, start = { offset: 0, prevTime: 0 }) {
-      const s = new DetailScanner(chunks.raw(c), start);
+      const s = chunks.scanner(c, start);
       while (s.next()) {
         if (s.time > until) return { stack, globals };
         const kind = s.kind;

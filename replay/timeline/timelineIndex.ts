@@ -11,7 +11,7 @@
  */
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { KeyframeInfo, TraceReader } from '../../src/trace/index.js';
-import { DetailEventDecodeError, DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
+import { CallShapes, DetailEventDecodeError, DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
 import { stepStack, valuesOf } from './callStack.js';
 import { ChunkStore, RAW_CACHE_BYTES, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
 import { readDataSegments } from './dataSegments.js';
@@ -190,10 +190,11 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   const nextKeyframeTime = () => (middle.length > 0 ? Number(middle[0].time) : Infinity);
   let keyframeAt = nextKeyframeTime();
   let damagedAt = 0;
+  const shapes = CallShapes.of(reader.moduleBytes());
   try {
     for (const chunk of reader.detailChunks()) {
       damagedAt = chunk.index;
-      const s = new DetailScanner(chunk.events);
+      const s = new DetailScanner(chunk.events, undefined, shapes);
       if (!s.next()) continue;
       const index = summaries.length;
       if (chunk.firstTime < prevEnd) throw new TimelineCoverageError(file, `detail chunk ${index} overlaps the previous one`);

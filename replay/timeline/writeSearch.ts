@@ -4,8 +4,8 @@
  * Chunks whose page summary does not include the address are never read; the others are
  * scanned in place, and only the write found is decoded.
  */
-import { DetailScanner, type DetailEvent, type ScanPosition } from '../../instrument/index.js';
-import { mayWrite, SUMMARY_PAGE_BITS, writtenRange } from './chunkStore.js';
+import type { DetailEvent, DetailScanner, ScanPosition } from '../../instrument/index.js';
+import { mayWrite, SUMMARY_PAGE_BITS, writtenRange, type ChunkStore } from './chunkStore.js';
 import type { TimelineIndex } from './timelineIndex.js';
 import type { WriteRecord } from './types.js';
 
@@ -19,10 +19,10 @@ export function lastWrite(index: TimelineIndex, address: number, t: bigint, byte
   const until = Number(t);
   for (let i = chunks.lastStartingAtOrBefore(t); i >= 0 && event === null; i--) {
     if (!mayWrite(chunks.chunks[i], address)) continue;
-    const s = new DetailScanner(chunks.raw(i));
+    const s = chunks.scanner(i);
     let found: ScanPosition | null = null;
     while (s.next() && s.time <= until) if (coversScanned(s, address)) found = s.position();
-    if (found !== null) event = decodeAt(chunks.raw(i), found);
+    if (found !== null) event = decodeAt(chunks, i, found);
   }
   const list = index.callsByPage.get(address >>> SUMMARY_PAGE_BITS) ?? [];
   let call: number | null = null;
@@ -44,7 +44,7 @@ export function nextWrite(index: TimelineIndex, address: number, t: bigint, byte
   const after = Number(t);
   for (let i = chunks.firstEndingAtOrAfter(t + 1n); i < chunks.chunks.length && event === null; i++) {
     if (!mayWrite(chunks.chunks[i], address)) continue;
-    const s = new DetailScanner(chunks.raw(i));
+    const s = chunks.scanner(i);
     while (s.next()) {
       if (s.time > after && coversScanned(s, address)) {
         event = s.decode();
@@ -62,8 +62,8 @@ function coversScanned(s: DetailScanner, address: number): boolean {
   return s.writeRange() && address >= s.writeAddress && address < s.writeAddress + s.writeSize;
 }
 
-function decodeAt(bytes: Uint8Array, position: ScanPosition): DetailEvent {
-  const s = new DetailScanner(bytes, position);
+function decodeAt(chunks: ChunkStore, chunk: number, position: ScanPosition): DetailEvent {
+  const s = chunks.scanner(chunk, position);
   s.next();
   return s.decode();
 }

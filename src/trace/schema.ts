@@ -6,7 +6,7 @@
  */
 
 /** Version of the schema and the encodings inside its blobs. Readers refuse any other. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** `PRAGMA application_id` of every trace: ASCII "wtrc". Tells a trace from any other SQLite file. */
 export const APPLICATION_ID = 0x77747263;

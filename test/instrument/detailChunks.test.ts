@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countDetailEvents, decodeDetailEvents, drain, instrument, scanDetailEvents, TIME_EXPORT, type BufferSummary, type DetailEvent } from '../../instrument/index.js';
+import { CallShapes, countDetailEvents, decodeDetailEvents, drain, instrument, scanDetailEvents, TIME_EXPORT, type BufferSummary, type DetailEvent } from '../../instrument/index.js';
 
 const haveWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
 
@@ -37,8 +37,12 @@ const PROGRAM = `(module (memory (export "memory") 4)
     end
     local.get $n i32.const 8 i32.and i32.const 16 i32.add local.get $n i32.const 5 memory.fill))`;
 
-function decodeEach(chunks: Uint8Array[]): DetailEvent[] {
-  return chunks.flatMap((c) => decodeDetailEvents(c));
+let shapes$: CallShapes | undefined;
+/** The call shapes of PROGRAM's module. */
+const shapes = (): CallShapes => (shapes$ ??= CallShapes.of(assemble(PROGRAM)));
+
+function decodeEach(chunks: Uint8Array[], callShapes = shapes()): DetailEvent[] {
+  return chunks.flatMap((c) => decodeDetailEvents(c, callShapes));
 }
 
 describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time deltas and syncs)', () => {
@@ -58,13 +62,13 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     for (const t of [null, 2n ** 40n + 12345n, 7n, null, 2n ** 63n + 3n, null]) {
       if (t !== null) time.value = BigInt.asIntN(64, t);
       enterTimes.push(BigInt.asUintN(64, time.value as bigint));
-      f(3000);
+      f(5000);
     }
     drain(instance);
     expect(chunks.length).toBeGreaterThan(10);
 
     const whole = Buffer.concat(chunks);
-    const all = decodeDetailEvents(whole);
+    const all = decodeDetailEvents(whole, shapes());
     expect(countDetailEvents(whole)).toBe(all.length);
     expect(decodeEach(chunks)).toEqual(all);
     // The sink's buffers batched in other ways (as the recorder stores them): same events.
@@ -76,7 +80,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     // Each buffer's summary, scanned and as the module counted it, agrees with its decoded events.
     let seen = 0;
     chunks.forEach((c, i) => {
-      const events = decodeDetailEvents(c);
+      const events = decodeDetailEvents(c, shapes());
       expect(events.length).toBeGreaterThan(0);
       const want = { count: events.length, firstTime: events[0].time, lastTime: events[events.length - 1].time };
       expect(scanDetailEvents(c)).toEqual(want);
@@ -105,13 +109,13 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     drain(instance);
     expect(chunks).toHaveLength(2); // the bulk event's reserve flushes first
     const bytes = Buffer.concat(chunks);
-    const all = decodeDetailEvents(bytes);
+    const all = decodeDetailEvents(bytes, shapes());
     // Event boundaries: prefixes that decode; their events are a prefix of the whole, times included.
     let boundaries = 0;
     for (let cut = 0; cut <= bytes.length; cut++) {
       let prefix: DetailEvent[] | undefined;
       try {
-        prefix = decodeDetailEvents(bytes.subarray(0, cut));
+        prefix = decodeDetailEvents(bytes.subarray(0, cut), shapes());
       } catch {
         continue;
       }
@@ -122,8 +126,9 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
   });
 
   it('a trap after a sync leaves the stream consistent for the next call', async () => {
-    const result = await instrument(assemble(`(module (memory (export "memory") 1)
-      (func (export "f") (param i32) local.get 0 i32.const 1 i32.store))`), { detail: 'full' });
+    const wasm = assemble(`(module (memory (export "memory") 1)
+      (func (export "f") (param i32) local.get 0 i32.const 1 i32.store))`);
+    const result = await instrument(wasm, { detail: 'full' });
     const chunks: Uint8Array[] = [];
     const summaries: BufferSummary[] = [];
     const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
@@ -139,7 +144,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     time.value = 100n;
     f(4);
     drain(instance);
-    const events = decodeEach(chunks);
+    const events = decodeEach(chunks, CallShapes.of(wasm));
     expect(events.map((e) => [e.kind, e.time])).toEqual([
       ['enter', 0n], ['store', 3n], ['exit', 4n], ['enter', 2n ** 50n], ['enter', 100n], ['store', 103n], ['exit', 104n],
     ]);
@@ -148,12 +153,13 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
   it("a store that traps after its own sync: the buffer's summary still ends at the last committed event", async () => {
     // 70,000 loop iterations log nothing, so the store's delta from the enter needs a sync,
     // which is committed before the store traps (out of bounds) and its event is not.
-    const result = await instrument(assemble(`(module (memory (export "memory") 1)
+    const wasm = assemble(`(module (memory (export "memory") 1)
       (func (export "f") (param i32) (local $i i32)
         loop
           local.get $i i32.const 1 i32.add local.tee $i i32.const 70000 i32.lt_u br_if 0
         end
-        local.get 0 i32.const 1 i32.store))`), { detail: 'full', snapshotInterval: false });
+        local.get 0 i32.const 1 i32.store))`);
+    const result = await instrument(wasm, { detail: 'full', snapshotInterval: false });
     const chunks: Uint8Array[] = [];
     const summaries: BufferSummary[] = [];
     const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
@@ -163,7 +169,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     drain(instance);
     expect(() => (instance.exports.f as (a: number) => void)(70000)).toThrow(/out of bounds/);
     drain(instance);
-    const events = decodeEach(chunks);
+    const events = decodeEach(chunks, CallShapes.of(wasm));
     expect(events.map((e) => e.kind)).toEqual(['enter']);
     expect(chunks[0].length).toBeGreaterThan(2 * 9 + 7); // two syncs: the buffer's own and the trapped store's
     expect(summaries).toEqual([{ count: 1, firstTime: events[0].time, lastTime: events[0].time }]);

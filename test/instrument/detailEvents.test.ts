@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import binaryen from 'binaryen';
-import { countDetailEvents, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type DetailValue } from '../../instrument/index.js';
+import { CallShapes, countDetailEvents, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type DetailValue } from '../../instrument/index.js';
 import { orderProblems, pcProblems, replayForward, storeOldBytes, undoBackward } from './detailHarness.js';
 import { runReference, type RefValue, type ReferenceEvent } from './referenceCounter.js';
 import { assemble, haveWat2wasm } from './wat.js';
@@ -22,10 +22,11 @@ async function load(wasm: Uint8Array, imports: WebAssembly.Imports = {}) {
   drain(instance);
   const memory = instance.exports.memory as WebAssembly.Memory | undefined;
   const initial = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
+  const shapes = CallShapes.of(wasm);
   const events = (): DetailEvent[] => {
     drain(instance);
     const bytes = Buffer.concat(chunks);
-    const all = decodeDetailEvents(bytes);
+    const all = decodeDetailEvents(bytes, shapes);
     counted = countDetailEvents(bytes);
     if (counted !== all.length) throw new Error(`countDetailEvents says ${counted}, decodeDetailEvents ${all.length}`);
     chunks.length = 0;

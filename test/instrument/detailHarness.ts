@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WASI } from 'node:wasi';
-import { decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type ModulePositions } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents, drain, instrument, TIME_EXPORT, type DetailEvent, type ModulePositions } from '../../instrument/index.js';
 
 /** Bytes the host wrote during one import call, placed before event number `atEvent`. */
 export interface HostWrite {
@@ -51,9 +51,10 @@ export async function runWasi(wasm: Uint8Array, c: WasiCase, mode: 'plain' | 'fu
     const hostWrites: HostWrite[] = [];
     let instance: WebAssembly.Instance | undefined;
     const memoryBytes = () => new Uint8Array((instance!.exports.memory as WebAssembly.Memory).buffer);
+    const shapes = CallShapes.of(wasm);
     const sink = (chunk: Uint8Array) => {
       eventBytes += chunk.length;
-      for (const e of decodeDetailEvents(chunk.slice())) events.push(e); // the chunk is a view into the event memory: copy it, the events are views of it
+      for (const e of decodeDetailEvents(chunk.slice(), shapes)) events.push(e); // the chunk is a view into the event memory: copy it, the events are views of it
     };
     // Wrap the WASI imports: every byte they change in memory is a host write.
     const wasiImports = wasi.getImportObject() as Record<string, Record<string, (...a: unknown[]) => unknown>>;

@@ -1,6 +1,6 @@
 /** The `instrument()` entry point: its result's shape and its typed errors. */
 import { describe, expect, it } from 'vitest';
-import { decodeDetailEvents, drain, instrument, TIME_EXPORT } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents, drain, instrument, TIME_EXPORT } from '../../instrument/index.js';
 import { UnsupportedWasmError } from '../../src/errors.js';
 
 /** (module (func (export "f") (result i32) i32.const 7)), optionally with a global export named `exportName`. */
@@ -55,7 +55,7 @@ describe('instrument()', () => {
     expect((instance.exports.f as () => number)()).toBe(7);
     drain(instance);
     expect((instance.exports[TIME_EXPORT] as WebAssembly.Global).value).toBe(2n);
-    const events = decodeDetailEvents(Buffer.concat(chunks));
+    const events = decodeDetailEvents(Buffer.concat(chunks), CallShapes.of(tinyModule()));
     expect(events).toEqual([
       { kind: 'enter', func: 0, pc: 31, time: 0n, args: [] },
       { kind: 'exit', func: 0, pc: 33, time: 2n, results: [{ type: 'i32', value: 7 }] },

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  CallShapes,
   collectProbeHits, decodeDetailEvents, DEFAULT_SNAPSHOT_INTERVAL, drain, instrument, probeModule, TIME_EXPORT, type DetailEvent, type DetailValue,
   type SnapshotEvent,
 } from '../../instrument/index.js';
@@ -153,7 +154,7 @@ async function runFull(wasm: Uint8Array, name: string, args: unknown[], interval
   time = instance.exports[TIME_EXPORT] as WebAssembly.Global;
   const value = (instance.exports[name] as (...a: unknown[]) => unknown)(...args);
   drain(instance);
-  return { value, events: decodeDetailEvents(Buffer.concat(chunks)), time: time.value as bigint, positions: result.positions };
+  return { value, events: decodeDetailEvents(Buffer.concat(chunks), CallShapes.of(wasm)), time: time.value as bigint, positions: result.positions };
 }
 
 /** The snapshots the reference run says the module must log. */

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { WASI } from 'node:wasi';
 import { describe, expect, it } from 'vitest';
 import {
+  CallShapes,
   collectProbeHits, decodeDetailEvents, decodePositions, drain, instrument, probeModule, TIME_EXPORT, type DetailEvent, type EnterEvent, type SnapshotEvent,
 } from '../../instrument/index.js';
 import { functionSignatures } from '../../instrument/fullModule.js';
@@ -59,8 +60,9 @@ async function runWasi(bytes: Uint8Array, args: readonly string[], input: string
 /** A `full` run (`interval` as the option); `visit` sees every event, in order. */
 async function runFull(wasm: Uint8Array, args: readonly string[], input: string, interval: bigint | false, visit: (e: DetailEvent) => void) {
   const result = await instrument(wasm, { detail: 'full', snapshotInterval: interval });
+  const shapes = CallShapes.of(wasm);
   const sink = (c: Uint8Array) => {
-    for (const e of decodeDetailEvents(c)) visit(e);
+    for (const e of decodeDetailEvents(c, shapes)) visit(e);
   };
   const { outcome, instance } = await runWasi(result.bytes, args, input, result.runtimeImports(sink), drain);
   drain(instance);

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeDetailEvents, DEFAULT_SNAPSHOT_INTERVAL, type SnapshotEvent } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents, DEFAULT_SNAPSHOT_INTERVAL, type SnapshotEvent } from '../../instrument/index.js';
 import { Timeline } from '../../replay/timeline/index.js';
 import { TraceReader, traceInfo } from '../../src/trace/index.js';
 import { fixture, plain, tempDir, wtrace } from '../helpers/run.js';
@@ -78,7 +78,7 @@ describe('snapshots in --detail full recordings', () => {
 function snapshotsOf(trace: string): SnapshotEvent[] {
   const reader = TraceReader.open(trace);
   try {
-    const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))));
+    const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))), CallShapes.of(reader.moduleBytes()));
     return events.filter((e): e is SnapshotEvent => e.kind === 'snapshot');
   } finally {
     reader.close();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  CallShapes,
   countDetailEvents, decodeDetailEvents, DEFAULT_SNAPSHOT_INTERVAL, drain, instrument, scanDetailEvents, type DetailEvent, type SnapshotEvent,
 } from '../../instrument/index.js';
 import { assemble, haveWat2wasm } from './wat.js';
@@ -18,7 +19,7 @@ async function run(wasm: Uint8Array, name: string, args: unknown[], interval: nu
   drain(instance);
   const value = (instance.exports[name] as (...a: unknown[]) => unknown)(...args);
   drain(instance);
-  return { value, chunks, events: decodeDetailEvents(Buffer.concat(chunks)), bytes: result.bytes };
+  return { value, chunks, events: decodeDetailEvents(Buffer.concat(chunks), CallShapes.of(wasm)), bytes: result.bytes };
 }
 
 const snapshots = (events: readonly DetailEvent[]) => events.filter((e): e is SnapshotEvent => e.kind === 'snapshot');
@@ -95,7 +96,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('snapshot values and layout', 
     const { chunks, events } = await run(wasm, 'spin', [100_000]);
     expect(chunks.length).toBeGreaterThan(5);
     const perChunk = chunks.flatMap((c) => {
-      const decoded = decodeDetailEvents(c);
+      const decoded = decodeDetailEvents(c, CallShapes.of(wasm));
       const scan = scanDetailEvents(c);
       expect(scan.count).toBe(decoded.length);
       expect(countDetailEvents(c)).toBe(decoded.length);

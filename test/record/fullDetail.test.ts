@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeDetailEvents } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents } from '../../instrument/index.js';
 import { TraceReader, traceInfo } from '../../src/trace/index.js';
 import { fixture, plain, skipWithout, snapshotTree, tempDir, wtrace } from '../helpers/run.js';
 import { objdumpFunctions } from '../instrument/objdump.js';
@@ -27,7 +27,7 @@ function replayMemory(trace: string): { replayed: Uint8Array; final: Uint8Array 
   let memory = reader.keyframeMemory(keyframes[0]);
   const final = reader.keyframeMemory(keyframes.at(-1)!);
   const calls = [...reader.importCalls()];
-  const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))));
+  const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))), CallShapes.of(reader.moduleBytes()));
   reader.close();
   let next = 0;
   const applyCallsUpTo = (time: bigint) => {
@@ -89,7 +89,7 @@ describe('wtrace record --detail full', () => {
   it.skipIf(skipWithout('wasm-objdump'))('names only instructions of the right kind at pcs wasm-objdump agrees with', () => {
     const r = recordFull([fixture('many_calls')]);
     const reader = TraceReader.open(r.trace);
-    const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))));
+    const events = decodeDetailEvents(Buffer.concat([...reader.detailChunks()].map((c) => Buffer.from(c.events))), CallShapes.of(reader.moduleBytes()));
     reader.close();
     const byOffset = new Map<number, string>();
     const firstOf = new Map<number, number>();

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { diffHere, diffTraces } from '../../replay/diff.js';
 import { formatDiff } from '../../replay/diffText.js';
 import type { DiffResult, EventDivergence } from '../../replay/diffTypes.js';
-import { decodeDetailEvents } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents } from '../../instrument/index.js';
 import { TraceReader } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { fixture, root, tempDir, wtrace } from '../helpers/run.js';
@@ -236,7 +236,8 @@ describe('diff, level 3 (every event and stored value)', () => {
 function referenceItems(trace: string): { kind: string; time: bigint }[] {
   const reader = TraceReader.open(trace);
   try {
-    const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events)).filter((e) => e.kind !== 'snapshot');
+    const shapes = CallShapes.of(reader.moduleBytes());
+    const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events, shapes)).filter((e) => e.kind !== 'snapshot');
     const calls = [...reader.importCalls()];
     const out: { kind: string; time: bigint }[] = [];
     let k = 0;

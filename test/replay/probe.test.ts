@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeDetailEvents, decodePositions, type DetailEvent } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents, decodePositions, type DetailEvent } from '../../instrument/index.js';
 import { Timeline } from '../../replay/timeline/index.js';
 import { probeHits, probeHitsHere, ProbeDivergenceError, ProbeHitLimitError, ProbePcError } from '../../replay/probe/index.js';
 import { ByteWriter } from '../../src/trace/byteBuffer.js';
@@ -34,7 +34,8 @@ function readTrace(file: string): { bytes: Uint8Array; events: DetailEvent[] } {
   const reader = TraceReader.open(file);
   try {
     const bytes = reader.verifiedModuleBytes().slice();
-    const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events));
+    const shapes = CallShapes.of(bytes);
+    const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events, shapes));
     return { bytes, events };
   } finally {
     reader.close();

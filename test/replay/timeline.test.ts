@@ -214,14 +214,14 @@ describe('Timeline refuses what it cannot answer', () => {
     const db = new Database(trace);
     const row = db.prepare('SELECT chunk_index, data FROM detail_chunks ORDER BY chunk_index LIMIT 1').get() as { chunk_index: number; data: Buffer };
     const events = zlib.zstdDecompressSync(row.data);
-    events[9] = 99; // the first event after the chunk's leading time sync: an unknown kind
+    events[9] = 200; // the first event after the chunk's leading time sync: an unknown kind
     db.prepare('UPDATE detail_chunks SET data = ? WHERE chunk_index = ?').run(zlib.zstdCompressSync(events), row.chunk_index);
     db.close();
     expect(() => Timeline.open(trace)).toThrow(TimelineCoverageError);
-    expect(() => Timeline.open(trace)).toThrow(new RegExp(`detail chunk ${row.chunk_index} is damaged: unknown event kind 99`));
+    expect(() => Timeline.open(trace)).toThrow(new RegExp(`detail chunk ${row.chunk_index} is damaged: unknown event kind 200`));
     const r = wtrace(['replay', '--gdb', '127.0.0.1:0', trace]);
     expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/is damaged: unknown event kind 99/);
+    expect(r.stderr).toMatch(/is damaged: unknown event kind 200/);
   });
 
   it('a time outside the recording', () => {

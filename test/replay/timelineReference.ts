@@ -3,7 +3,7 @@
  * into one list, and a forward replay from time 0 that yields memory at several times in one
  * sweep, plus a linear scan for the last/next write of a byte.
  */
-import { decodeDetailEvents, type DetailEvent } from '../../instrument/index.js';
+import { CallShapes, decodeDetailEvents, type DetailEvent } from '../../instrument/index.js';
 import { TraceReader, type ImportCall } from '../../src/trace/index.js';
 
 /** One memory effect in history order: an event, or one import call's host writes. */
@@ -23,7 +23,8 @@ export function readHistory(file: string): History {
   const kfs = reader.keyframes();
   const initial = reader.keyframeMemory(kfs[0]);
   const final = reader.keyframeMemory(kfs.at(-1)!);
-  const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events));
+  const shapes = CallShapes.of(reader.moduleBytes());
+  const events = [...reader.detailChunks()].flatMap((c) => decodeDetailEvents(c.events, shapes));
   const calls = [...reader.importCalls()];
   reader.close();
   const effects: Effect[] = [];
