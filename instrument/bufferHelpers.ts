@@ -67,10 +67,11 @@ export function reserveBody(s: { flushFunc: number; endGlobal: number; limitGlob
 
 /**
  * `sync(p: i32) -> i32`: commits a time sync (kind 0, the absolute time `N`) at `p` (= `P`),
- * so that the event being written at the returned `p + SYNC_SIZE` has delta 0; `L = N`. Called
- * when an event's delta from `L` does not fit 16 bits. Room for it was reserved with the event.
+ * so that the event being written at the returned `p + SYNC_SIZE` has delta 0; `L = N`, and
+ * `Q = P`, so that the runtime can tell a buffer that ends with this sync (its event trapped).
+ * Called when an event's delta from `L` does not fit 16 bits. Room for it was reserved with the event.
  */
-export function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTimeGlobal: number; eventMemory: number }): Uint8Array {
+export function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTimeGlobal: number; syncEndGlobal: number; eventMemory: number }): Uint8Array {
   const w = new ByteWriter();
   w.u32(0); // no locals
   const memarg = (offset: number) => (s.eventMemory === 0 ? w.u8(0) : w.u8(0x40).u32(s.eventMemory), w.u32(offset));
@@ -80,6 +81,7 @@ export function syncBody(s: { endGlobal: number; lastTimeGlobal: number; eventTi
   memarg(1);
   w.u8(0x23).u32(s.eventTimeGlobal).u8(0x24).u32(s.lastTimeGlobal);
   w.u8(0x20).u32(0).u8(0x41).u8(SYNC_SIZE).u8(0x6a).u8(0x22).u32(0).u8(0x24).u32(s.endGlobal); // P = p + SYNC_SIZE
+  w.u8(0x20).u32(0).u8(0x24).u32(s.syncEndGlobal); // Q = P
   w.u8(0x20).u32(0);
   w.u8(0x0b);
   return w.toBytes();

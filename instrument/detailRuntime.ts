@@ -8,8 +8,8 @@
  * sink is given, the instance keeps its events: with a sink they accumulate in its event memory
  * (which grows), without one they are discarded at each flush.
  */
-import { SYNC_SIZE, timeDeltaAt } from './detailEvents.js';
-import { EVENTS_COUNT_EXPORT, EVENTS_END_EXPORT, EVENTS_EXPORT, EVENTS_LAST_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
+import { scanDetailEvents, SYNC_SIZE, timeDeltaAt } from './detailEvents.js';
+import { EVENTS_COUNT_EXPORT, EVENTS_END_EXPORT, EVENTS_EXPORT, EVENTS_SYNC_END_EXPORT, EVENTS_TIME_EXPORT, FLUSH_EXPORT, FLUSH_IMPORT, RUNTIME_MODULE } from './fullModule.js';
 
 /** What a flushed buffer holds, as the module counted it (so that a recorder need not scan it). */
 export interface BufferSummary {
@@ -34,9 +34,25 @@ const BIND = -1;
 interface RuntimeState {
   readonly sink: EventSink | undefined;
   memory: WebAssembly.Memory | undefined;
-  /** The instance's `K` and `E` globals (fullModule.ts). */
-  count: WebAssembly.Global | undefined;
-  last: WebAssembly.Global | undefined;
+  /** The instance's `K`, `L` and `Q` globals (fullModule.ts). */
+  globals: SummaryGlobals | undefined;
+}
+
+/** The module's globals a buffer's summary comes from. */
+interface SummaryGlobals {
+  /** `K`: events in the buffer. */
+  readonly count: WebAssembly.Global;
+  /** `L`: the time of the last event or sync. */
+  readonly lastTime: WebAssembly.Global;
+  /** `Q`: the offset just past the last sync that `sync` wrote. */
+  readonly syncEnd: WebAssembly.Global;
+}
+
+function summaryGlobals(exports: WebAssembly.Exports): SummaryGlobals | undefined {
+  const count = exports[EVENTS_COUNT_EXPORT] as WebAssembly.Global | undefined;
+  const lastTime = exports[EVENTS_TIME_EXPORT] as WebAssembly.Global | undefined;
+  const syncEnd = exports[EVENTS_SYNC_END_EXPORT] as WebAssembly.Global | undefined;
+  return count && lastTime && syncEnd ? { count, lastTime, syncEnd } : undefined;
 }
 
 let binding: { instance: WebAssembly.Instance; state?: RuntimeState } | undefined;
@@ -47,21 +63,20 @@ let binding: { instance: WebAssembly.Instance; state?: RuntimeState } | undefine
  * `drain` bound it to last.
  */
 export function runtimeImports(sink?: EventSink): WebAssembly.Imports {
-  const state: RuntimeState = { sink, memory: undefined, count: undefined, last: undefined };
+  const state: RuntimeState = { sink, memory: undefined, globals: undefined };
   const flush = (length: number): number => {
     if (length === BIND) {
       if (binding) {
         const exports = binding.instance.exports;
         state.memory = exports[EVENTS_EXPORT] as WebAssembly.Memory;
-        state.count = exports[EVENTS_COUNT_EXPORT] as WebAssembly.Global;
-        state.last = exports[EVENTS_LAST_EXPORT] as WebAssembly.Global;
+        state.globals = summaryGlobals(exports);
         binding.state = state;
       }
       return 0;
     }
     if (!state.sink) return 1;
     if (!state.memory) return 0; // not bound yet: keep the bytes (the event memory grows)
-    deliver(state.sink, new Uint8Array(state.memory.buffer, 0, length), state.count!, state.last!);
+    deliver(state.sink, new Uint8Array(state.memory.buffer, 0, length), state.globals!);
     return 1;
   };
   return { [RUNTIME_MODULE]: { [FLUSH_IMPORT]: flush } };
@@ -78,9 +93,8 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   const memory = exports[EVENTS_EXPORT] as WebAssembly.Memory | undefined;
   const end = exports[EVENTS_END_EXPORT] as WebAssembly.Global | undefined;
   const flush = exports[FLUSH_EXPORT] as ((n: number) => number) | undefined;
-  const count = exports[EVENTS_COUNT_EXPORT] as WebAssembly.Global | undefined;
-  const lastEvent = exports[EVENTS_LAST_EXPORT] as WebAssembly.Global | undefined;
-  if (!memory || !end || !flush || !exports[EVENTS_TIME_EXPORT] || !count || !lastEvent) {
+  const globals = summaryGlobals(exports);
+  if (!memory || !end || !flush || !globals) {
     throw new TypeError('drain: not an instance of a module instrumented with detail "full"');
   }
   binding = { instance };
@@ -93,24 +107,25 @@ export function drain(instance: WebAssembly.Instance, sink?: EventSink): void {
   }
   const target = sink ?? state?.sink;
   const length = end.value as number;
-  if (target) deliver(target, new Uint8Array(memory.buffer, 0, length), count, lastEvent);
-  count.value = 0;
+  if (target) deliver(target, new Uint8Array(memory.buffer, 0, length), globals);
+  globals.count.value = 0;
   // The buffer restarts with a sync of the last committed time (as the module's `reserve` does).
-  const last = exports[EVENTS_TIME_EXPORT] as WebAssembly.Global;
   const view = new DataView(memory.buffer);
   view.setUint8(0, 0);
-  view.setBigUint64(1, BigInt.asUintN(64, last.value as bigint), true);
+  view.setBigUint64(1, BigInt.asUintN(64, globals.lastTime.value as bigint), true);
   end.value = SYNC_SIZE;
 }
 
 /**
- * Passes a buffer to `sink` with its summary: the count and last time from the module's globals,
- * the first time from the header of the first event after the leading syncs. A buffer of syncs
- * only (a buffer always starts with one; another is left alone when the event after it trapped)
- * is not worth a sink call.
+ * Passes a buffer to `sink` with its summary: the count from `K`, the first time from the header
+ * of the first event after the leading syncs, the last time from `L`. `L` is a sync's time when
+ * the buffer ends with a sync whose event trapped (`Q` is the buffer's end): only then is the
+ * buffer scanned for its last event. A buffer of syncs only (a buffer always starts with one) is
+ * not worth a sink call.
  */
-function deliver(sink: EventSink, bytes: Uint8Array, count: WebAssembly.Global, last: WebAssembly.Global): void {
-  if ((count.value as number) === 0) return;
+function deliver(sink: EventSink, bytes: Uint8Array, globals: SummaryGlobals): void {
+  const count = globals.count.value as number;
+  if (count === 0) return;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   let time = 0n;
@@ -119,5 +134,7 @@ function deliver(sink: EventSink, bytes: Uint8Array, count: WebAssembly.Global, 
     at += SYNC_SIZE;
   }
   const firstTime = BigInt.asUintN(64, time + BigInt(timeDeltaAt(bytes, at)));
-  sink(bytes, { count: count.value as number, firstTime, lastTime: BigInt.asUintN(64, last.value as bigint) });
+  const endsWithSync = (globals.syncEnd.value as number) === bytes.length;
+  const lastTime = endsWithSync ? scanDetailEvents(bytes).lastTime : BigInt.asUintN(64, globals.lastTime.value as bigint);
+  sink(bytes, { count, firstTime, lastTime });
 }

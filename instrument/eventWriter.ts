@@ -47,8 +47,6 @@ export interface EventSlots {
   readonly eventTimeGlobal: number;
   /** `K` (i32): events committed since the buffer last restarted (what a flush reports as its count). */
   readonly countGlobal: number;
-  /** `E` (i64): the time of the last committed event (not sync): a flushed buffer's last time. */
-  readonly lastEventGlobal: number;
   /** Index of wtrace's event memory (= number of original memories). */
   readonly eventMemory: number;
 }
@@ -186,7 +184,8 @@ export class EventWriter<S extends EventSlots = EventSlots> {
 
   /**
    * Kind and pc (a constant, or an i32 local) in one i64 store at +0 and the delta `N - L`
-   * (u16) at +5, overwriting the first store's top bytes; the payload overwrites its last one.
+   * (u16) at +5, overwriting the first store's top bytes; the payload overwrites its last one
+   * (or, after an event without payload, the next event: the byte lies within the room reserved).
    */
   private headerBytes(kind: number, pc: number | InLocal): void {
     const { out, slots } = this;
@@ -201,19 +200,21 @@ export class EventWriter<S extends EventSlots = EventSlots> {
     this.eventMemarg(5);
   }
 
-  /** `P = p + size; L = N; K += 1; E = N`. */
+  /** `P = p + size; L = N; K += 1`. */
   commit(size: number): void {
     this.getP().i32c(size).op(I32_ADD);
     this.out.u8(GLOBAL_SET).u32(this.slots.endGlobal);
     this.commitTime();
   }
 
-  /** `L = N; K += 1; E = N`: the event at `p` is committed (`P` was moved past it). */
+  /**
+   * `L = N; K += 1`: the event at `p` is committed (`P` was moved past it). `L` is then the
+   * buffer's last event time, unless a sync ends the buffer (`Q`; detailRuntime.ts).
+   */
   protected commitTime(): void {
     const { out, slots } = this;
     out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastTimeGlobal);
     out.u8(GLOBAL_GET).u32(slots.countGlobal).u8(I32_CONST).u8(1).u8(I32_ADD).u8(GLOBAL_SET).u32(slots.countGlobal);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastEventGlobal);
   }
 
   protected getP(): this {

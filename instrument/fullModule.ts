@@ -21,8 +21,9 @@
  *   reach the runtime that an instance was linked with);
  * - unless snapshots are off: the global `S` (the next snapshot time; snapshotEmitter.ts);
  * - globals `K` (events committed since the buffer restarted, exported as
- *   `__wtrace_events_count`) and `E` (the time of the last committed event, exported as
- *   `__wtrace_events_last`): what a flush reports about its buffer without JS reading it;
+ *   `__wtrace_events_count`) and `Q` (the buffer offset just past the last sync that `sync`
+ *   wrote, exported as `__wtrace_events_sync_end`): with `L`, what a flush reports about its
+ *   buffer without JS reading it;
  * - per function: the counter local and scratch locals.
  */
 import { UnsupportedWasmError } from '../src/errors.js';
@@ -54,7 +55,7 @@ export const EVENTS_TIME_EXPORT = '__wtrace_events_time';
 /** Events committed since the buffer last restarted (i32). */
 export const EVENTS_COUNT_EXPORT = '__wtrace_events_count';
 /** The time of the last committed event (i64; 0 before any). */
-export const EVENTS_LAST_EXPORT = '__wtrace_events_last';
+export const EVENTS_SYNC_END_EXPORT = '__wtrace_events_sync_end';
 export const FLUSH_EXPORT = '__wtrace_flush';
 export const RUNTIME_MODULE = 'wtrace';
 export const FLUSH_IMPORT = 'flush';
@@ -89,7 +90,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const interval = snapshotIntervalOf(options.snapshotInterval);
   const { layout } = positions;
   const taken = [...layout.exportNames].filter(
-    (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, EVENTS_COUNT_EXPORT, EVENTS_LAST_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
+    (n) => [TIME_EXPORT, EVENTS_EXPORT, EVENTS_END_EXPORT, EVENTS_TIME_EXPORT, EVENTS_COUNT_EXPORT, EVENTS_SYNC_END_EXPORT, FLUSH_EXPORT].includes(n) || n.startsWith(GLOBAL_EXPORT_PREFIX),
   );
   if (taken.length > 0) throw new UnsupportedWasmError(source, taken.map((n) => `the module already exports "${n}", a name wtrace needs`));
   const find = (id: number) => layout.sections.find((s) => s.id === id);
@@ -121,7 +122,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   const eventTimeGlobal = lastTimeGlobal + 1;
   const nextSnapshotGlobal = interval === null ? -1 : eventTimeGlobal + 1; // `S`
   const countGlobal = eventTimeGlobal + (interval === null ? 1 : 2); // `K`
-  const lastEventGlobal = countGlobal + 1; // `E`
+  const syncEndGlobal = countGlobal + 1; // `Q`
   const syncFunc = reserveFunc + 1;
   const roomFunc = reserveFunc + 2;
   const roomType = flushType + 1;
@@ -165,7 +166,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // N
     if (interval !== null) w.u8(ValType.i64).u8(1).u8(0x42).s64(interval).u8(0x0b); // S: the first snapshot once the time reaches the interval
     w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // K
-    w.bytes(new Uint8Array([ValType.i64, 1, 0x42, 0, 0x0b])); // E
+    w.bytes(new Uint8Array([ValType.i32, 1, 0x41, 0, 0x0b])); // Q
     return (depthGlobal >= 0 ? 8 : 7) + (interval === null ? 0 : 1);
   }, (r, w) => {
     copyValType(r, w);
@@ -179,7 +180,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
     w.name(FLUSH_EXPORT).u8(0).u32(flushFunc);
     w.name(EVENTS_TIME_EXPORT).u8(3).u32(lastTimeGlobal);
     w.name(EVENTS_COUNT_EXPORT).u8(3).u32(countGlobal);
-    w.name(EVENTS_LAST_EXPORT).u8(3).u32(lastEventGlobal);
+    w.name(EVENTS_SYNC_END_EXPORT).u8(3).u32(syncEndGlobal);
     // Every numeric global of the program, so keyframes can hold their values (JS cannot read
     // an unexported global; v128 and reference globals are not readable as numbers).
     let extra = 0;
@@ -204,7 +205,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   if (find(S.table)) vec(S.table, () => 0, (r, w) => rewriteTable(r, w, shift));
 
   const slots = {
-    timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, countGlobal, lastEventGlobal,
+    timeGlobal, endGlobal, limitGlobal, depthGlobal, lastTimeGlobal, eventTimeGlobal, countGlobal,
     reserveFunc, syncFunc, roomFunc, eventMemory, globalTypes: full.globalTypes, importedFunctionCount: full.importedFunctions,
   };
   const copies = new CopyLog();
@@ -230,7 +231,7 @@ export function addDetailEvents(wasm: Uint8Array, positions: ModulePositions, so
   });
   const reserve = reserveBody({ flushFunc, endGlobal, limitGlobal, lastTimeGlobal, countGlobal, eventMemory });
   code.u32(reserve.length).bytes(reserve);
-  const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, eventMemory });
+  const sync = syncBody({ endGlobal, lastTimeGlobal, eventTimeGlobal, syncEndGlobal, eventMemory });
   code.u32(sync.length).bytes(sync);
   const room = roomBody({ endGlobal, limitGlobal, lastTimeGlobal, eventTimeGlobal, reserveFunc, syncFunc });
   code.u32(room.length).bytes(room);
