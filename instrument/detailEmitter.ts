@@ -63,7 +63,7 @@ export class DetailEmitter extends EventWriter<DetailSlots> implements Instructi
     out: ByteWriter,
     instructions: readonly Instruction[] = [],
   ) {
-    super(slots, out, slots.scratch.p);
+    super(slots, out, slots.scratch.p, slots.scratch.n);
     ({ a: this.a, b: this.b, x: this.x } = slots.scratch);
     this.catchTargets = tryTableTargets(instructions);
     const { entry, snapshotLimit } = slots.scratch;

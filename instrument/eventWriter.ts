@@ -43,7 +43,7 @@ export interface EventSlots {
   readonly roomFunc: number;
   /** `L` (i64): the time of the last committed event or sync, which a header's delta counts from. */
   readonly lastTimeGlobal: number;
-  /** `N` (i64): the time of the event being written (set by its header, copied to `L` at commit). */
+  /** `N` (i64): the time of the event being written, set only before calling `room` or `sync` (the event code keeps it in a local). */
   readonly eventTimeGlobal: number;
   /** `K` (i32): events committed since the buffer last restarted (what a flush reports as its count). */
   readonly countGlobal: number;
@@ -51,12 +51,21 @@ export interface EventSlots {
   readonly eventMemory: number;
 }
 
-/** Emits event code into `out`; the event being written is at the address in local `p`. */
+/**
+ * Emits event code into `out`; the event being written is at the address in local `p`, and its
+ * time `N` in the i64 local `n` (or in the local an event's time is given in). The global `N`
+ * is set only on the slow path, for the `room` and `sync` helpers to read.
+ */
 export class EventWriter<S extends EventSlots = EventSlots> {
+  /** The local holding the current event's time (set by its header, read at its commit). */
+  private timeLocal = -1;
+
   constructor(
     protected readonly slots: S,
     readonly out: ByteWriter,
     protected readonly p: number,
+    /** i64 scratch local for event times computed from `T` (-1: every event's time is given in a local). */
+    private readonly n = -1,
   ) {}
 
   /**
@@ -144,11 +153,13 @@ export class EventWriter<S extends EventSlots = EventSlots> {
   roomAndHeader(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
     const { out, slots } = this;
     this.eventTime(time);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
     out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
     out.u8(GLOBAL_GET).u32(slots.endGlobal).u8(LOCAL_TEE).u32(this.p);
     out.u8(GLOBAL_GET).u32(slots.limitGlobal).u8(I32_GT_U).u8(I32_OR);
-    out.u8(IF).u8(VOID).u8(CALL).u32(slots.roomFunc).u8(LOCAL_SET).u32(this.p).u8(END);
+    out.u8(IF).u8(VOID);
+    out.u8(LOCAL_GET).u32(this.timeLocal).u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
+    out.u8(CALL).u32(slots.roomFunc).u8(LOCAL_SET).u32(this.p).u8(END);
     this.headerBytes(kind, pc);
   }
 
@@ -161,25 +172,32 @@ export class EventWriter<S extends EventSlots = EventSlots> {
   header(kind: number, pc: number | InLocal, time: InstructionTime | InLocal): void {
     const { out, slots } = this;
     this.eventTime(time);
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
     out.u8(I64_CONST).s64(BigInt(MAX_TIME_DELTA)).u8(I64_GT_U);
     out.u8(IF).u8(VOID);
+    out.u8(LOCAL_GET).u32(this.timeLocal).u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
     this.getP();
     out.u8(CALL).u32(slots.syncFunc).u8(LOCAL_SET).u32(this.p).u8(END);
     this.headerBytes(kind, pc);
   }
 
-  /** `N` = the event's time: `T + c + k`, or an i64 local. */
+  /**
+   * Leaves the event's time on the stack and in `timeLocal`: an i64 local it is given in, or
+   * `T + c + k` teed into `n`.
+   */
   private eventTime(time: InstructionTime | InLocal): void {
     const { out, slots } = this;
     if ('local' in time) {
+      this.timeLocal = time.local;
       out.u8(LOCAL_GET).u32(time.local);
-    } else {
-      out.u8(GLOBAL_GET).u32(slots.timeGlobal);
-      if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
-      if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+      return;
     }
-    out.u8(GLOBAL_SET).u32(slots.eventTimeGlobal);
+    if (this.n < 0) throw new Error('an event time computed from T needs the time scratch local');
+    this.timeLocal = this.n;
+    out.u8(GLOBAL_GET).u32(slots.timeGlobal);
+    if (time.dirty) out.u8(LOCAL_GET).u32(slots.local).u8(I64_ADD);
+    if (time.pending > 0) out.u8(I64_CONST).s64(BigInt(time.pending)).u8(I64_ADD);
+    out.u8(LOCAL_TEE).u32(this.n);
   }
 
   /**
@@ -195,7 +213,7 @@ export class EventWriter<S extends EventSlots = EventSlots> {
     out.u8(0x37);
     this.eventMemarg(0);
     this.getP();
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
+    out.u8(LOCAL_GET).u32(this.timeLocal).u8(GLOBAL_GET).u32(slots.lastTimeGlobal).u8(I64_SUB);
     out.u8(I64_STORE16);
     this.eventMemarg(5);
   }
@@ -213,7 +231,7 @@ export class EventWriter<S extends EventSlots = EventSlots> {
    */
   protected commitTime(): void {
     const { out, slots } = this;
-    out.u8(GLOBAL_GET).u32(slots.eventTimeGlobal).u8(GLOBAL_SET).u32(slots.lastTimeGlobal);
+    out.u8(LOCAL_GET).u32(this.timeLocal).u8(GLOBAL_SET).u32(slots.lastTimeGlobal);
     out.u8(GLOBAL_GET).u32(slots.countGlobal).u8(I32_CONST).u8(1).u8(I32_ADD).u8(GLOBAL_SET).u32(slots.countGlobal);
   }
 

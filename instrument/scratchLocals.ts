@@ -54,6 +54,8 @@ const NUMERIC = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.
 export interface ScratchLocals {
   /** i32: the event's address in the event memory. */
   readonly p: number;
+  /** i64: the event's time (every function logs an enter). */
+  readonly n: number;
   /** i32 scratch: an address or destination; a value or condition; a size. */
   readonly a: number;
   readonly b: number;
@@ -93,7 +95,7 @@ export function scratchLocals(
   keepsDepth = false,
   snapshots = false,
 ): { locals: ScratchLocals; decls: [number, Uint8Array][] } {
-  const need = new Set<string>(['p']);
+  const need = new Set<string>(['p', 'n']);
   const handlers = instructions.some((i) => i.name === 'catch' || i.name === 'catch_all' || (i.name === 'try_table' && (i.labels?.length ?? 0) > 0));
   const entry = handlers || snapshots;
   const value = (type: number) => need.add(type === ValType.i32 ? 'b' : type === ValType.i64 ? 'i64' : type === ValType.f32 ? 'f32' : type === ValType.f64 ? 'f64' : 'v128');
@@ -113,7 +115,7 @@ export function scratchLocals(
     }
   }
   const order: [keyof ScratchLocals, number][] = [
-    ['p', ValType.i32], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
+    ['p', ValType.i32], ['n', ValType.i64], ['a', ValType.i32], ['b', ValType.i32], ['x', ValType.i32],
     ['i64', ValType.i64], ['f32', ValType.f32], ['f64', ValType.f64], ['v128', ValType.v128],
   ];
   if (entry) order.push(['entry', ValType.i64]);

@@ -77,7 +77,7 @@ function writerBody(wasm: Uint8Array, slots: ModuleEventSlots, types: readonly U
   const none = -1;
   const emitter = new DetailEmitter(wasm, {
     ...slots, funcIndex: none, local: none, params: [], results: [],
-    scratch: { p, a: none, b: none, x: none, i64: none, f32: none, f64: none, v128: none, results: [], entry: none, depth: none, snapshotLimit: none },
+    scratch: { p, n: none, a: none, b: none, x: none, i64: none, f32: none, f64: none, v128: none, results: [], entry: none, depth: none, snapshotLimit: none },
   }, w);
   const size = types.reduce((n, t) => n + 1 + valueSize(t[0]), 0);
   const total = SNAPSHOT_FIXED_SIZE + size;
