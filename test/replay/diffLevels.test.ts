@@ -253,8 +253,8 @@ function referenceItems(trace: string): { kind: string; time: bigint }[] {
 }
 
 describe('diff of traces of many chunks', () => {
-  // About 150 KB through stdin_upper: five detail chunks and 40,000 import calls.
-  const text = Array.from({ length: 5000 }, (_, i) => `line ${i} of the input: ${(i * 7919) % 10007}\n`).join('');
+  // About 230 KB through stdin_upper: at least four detail chunks and 60,000 import calls.
+  const text = Array.from({ length: 7500 }, (_, i) => `line ${i} of the input: ${(i * 7919) % 10007}\n`).join('');
   const changed = text.slice(0, -3) + 'X' + text.slice(-2);
 
   it('counts every event and call of identical runs, and finds a late difference with its real context', () => {
