@@ -143,7 +143,12 @@ function startOf(summary: TraceSummary, bytes: Uint8Array, imports: readonly Imp
   };
 }
 
-/** The chunk store the recorder would use (`inner`, or the writer itself), reporting each chunk's end time. */
+/**
+ * The chunk store the recorder would use (`inner`, or the writer itself), reporting each chunk's
+ * end time. Everything else is `inner`'s own, `spare` included: without it the recorder's
+ * batching allocates (and zeroes) a fresh buffer per chunk, and the off-thread store keeps every
+ * returned buffer, which cost the index about 0.6 GB more memory than `record` on compress.
+ */
 function withProgress(inner: DetailChunkStore | undefined, writer: TraceWriter, at: (time: bigint) => void): DetailChunkStore {
   const store = inner ?? {
     append: (events: Uint8Array, firstTime: bigint, endTime: bigint, count: number) => writer.appendDetail(events, firstTime, endTime, count),
@@ -154,6 +159,7 @@ function withProgress(inner: DetailChunkStore | undefined, writer: TraceWriter, 
       store.append(events, firstTime, endTime, count);
       at(endTime);
     },
+    spare: store.spare ? (bytes) => store.spare!(bytes) : undefined,
     flush: () => store.flush(),
   };
 }
