@@ -22,18 +22,12 @@ import {
   type RecordingStart,
   type TraceSummary,
 } from '../../src/trace/index.js';
-import {
-  offThreadStore,
-  planFullDetail,
-  runProgram,
-  type CompressionChannel,
-  type DetailChunkStore,
-} from '../../src/record/index.js';
+import { offThreadStore, planFullDetail, runProgram, type CompressionChannel } from '../../src/record/index.js';
 import { LogExhausted, LogMismatch } from '../../src/wasi/index.js';
 import type { VerifyResult } from '../verify.js';
 import { endDivergence, mismatchDivergence, runEndOf } from './divergence.js';
 import { loggingReplay, type LoggingReplay } from './replayLogging.js';
-import { ProgressThrottle, type ProgressSink } from './progress.js';
+import { ProgressThrottle, reportingStore, type ProgressSink } from './progress.js';
 import { detailState } from './traceState.js';
 
 export interface IndexRunOptions {
@@ -90,7 +84,7 @@ export async function indexHere(file: string, options: IndexRunOptions): Promise
         plan,
         writer: w,
         bounds: {},
-        store: withProgress(options.compression ? offThreadStore(options.compression, w) : undefined, w, (t) => progress.atChunk(t, calls())),
+        store: reportingStore(options.compression ? offThreadStore(options.compression, w) : undefined, w, (t) => progress.atChunk(t, calls())),
         invoke: summary.invoke,
         names,
         programImports: (clock, onCall) => {
@@ -140,21 +134,6 @@ function startOf(summary: TraceSummary, bytes: Uint8Array, imports: readonly Imp
     invoke: summary.invoke,
     stubUnknown: imports.some((i) => i.stubbed), // replaced by the original's flag (replaceTrace)
     imports,
-  };
-}
-
-/** The chunk store the recorder would use (`inner`, or the writer itself), reporting each chunk's end time. */
-function withProgress(inner: DetailChunkStore | undefined, writer: TraceWriter, at: (time: bigint) => void): DetailChunkStore {
-  const store = inner ?? {
-    append: (events: Uint8Array, firstTime: bigint, endTime: bigint, count: number) => writer.appendDetail(events, firstTime, endTime, count),
-    flush: () => {},
-  };
-  return {
-    append(events, firstTime, endTime, count) {
-      store.append(events, firstTime, endTime, count);
-      at(endTime);
-    },
-    flush: () => store.flush(),
   };
 }
 

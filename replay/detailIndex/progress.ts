@@ -1,8 +1,12 @@
 /**
- * Throttles progress reports of a run: at most one report per `PROGRESS_MS` reaches the sink.
- * Import calls may come by the million, so at a call the clock is read only every 256 calls;
- * detail chunks come every few MiB of events and always look at the clock.
+ * Progress of an index run: `ProgressThrottle` lets at most one report per `PROGRESS_MS` reach
+ * the sink (import calls may come by the million, so at a call the clock is read only every 256
+ * calls; detail chunks come every few MiB of events and always look at the clock), and
+ * `reportingStore` tells it each stored chunk's end time.
  */
+import type { DetailChunkStore } from '../../src/record/index.js';
+import type { TraceWriter } from '../../src/trace/index.js';
+
 const PROGRESS_MS = 100;
 
 /** Told instructions done and import calls answered. */
@@ -32,4 +36,26 @@ export class ProgressThrottle {
   final(time: bigint, calls: number): void {
     this.sink?.(time, calls);
   }
+}
+
+/**
+ * The chunk store the recorder would use (`inner`, or, without one, `writer` compressing on this
+ * thread), calling `at` with each appended chunk's end time. Otherwise it is `inner` itself:
+ * `spare` included, which the recorder's batching asks for the buffers the off-thread compressor
+ * returns. (Dropping it once cost the index a fresh zeroed 8 MiB buffer per chunk and kept every
+ * returned buffer alive: 1.17 GB peak memory on the compress benchmark against record's 0.55 GB.)
+ */
+export function reportingStore(inner: DetailChunkStore | undefined, writer: TraceWriter, at: (time: bigint) => void): DetailChunkStore {
+  const store: DetailChunkStore = inner ?? {
+    append: (events, firstTime, endTime, count) => writer.appendDetail(events, firstTime, endTime, count),
+    flush: () => {},
+  };
+  return {
+    append(events, firstTime, endTime, count) {
+      store.append(events, firstTime, endTime, count);
+      at(endTime);
+    },
+    spare: store.spare ? (bytes) => store.spare!(bytes) : undefined,
+    flush: () => store.flush(),
+  };
 }

@@ -14,6 +14,11 @@ import type { DetailChunkStore } from './detailRecorder.js';
 
 /** Chunks posted and not yet collected before the worker stores raw instead. */
 const MAX_IN_FLIGHT = 8;
+/**
+ * Returned buffers kept for `spare`: more than the worker can ever ask for at once (the chunks in
+ * flight plus the one being filled), so a caller that never asks does not keep them all alive.
+ */
+const MAX_SPARES = MAX_IN_FLIGHT + 2;
 
 interface ChunkMessage {
   readonly index: number;
@@ -52,11 +57,14 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
   let posted = 0;
   let collected = 0;
   const spares: ArrayBuffer[] = [];
+  const keep = (buffer: ArrayBuffer) => {
+    if (spares.length < MAX_SPARES) spares.push(buffer);
+  };
   const collect = () => {
     for (let m = receiveMessageOnPort(channel.port); m !== undefined; m = receiveMessageOnPort(channel.port)) {
       const c = m.message as ChunkMessage;
       writer.appendEncodedDetail(c.data, 'zstd', c.rawSize, c.firstTime, c.endTime, c.count, c.index);
-      if (c.spent !== undefined) spares.push(c.spent);
+      if (c.spent !== undefined) keep(c.spent);
       collected++;
     }
   };
@@ -66,7 +74,7 @@ export function offThreadStore(channel: CompressionChannel, writer: TraceWriter)
       const index = writer.reserveDetailIndex(); // readers order chunks by index, not by arrival
       if (posted - collected >= MAX_IN_FLIGHT) {
         writer.appendEncodedDetail(events, 'raw', events.length, firstTime, endTime, count, index);
-        spares.push(events.buffer as ArrayBuffer); // SQLite copied it
+        keep(events.buffer as ArrayBuffer); // SQLite copied it
         return;
       }
       // The chunk is ours (DetailChunkStore.append): transferred, not copied.

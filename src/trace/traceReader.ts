@@ -12,7 +12,7 @@ import { CodecError } from './byteBuffer.js';
 import { decompressDetail } from './detailCodec.js';
 import { TraceFormatError, TraceVersionError } from './errors.js';
 import { fileKind } from './fileKind.js';
-import { decodeImportCalls, type ImportCall, type ParamType } from './inputLog.js';
+import { eachImportCall, type ImportCall, type ParamType } from './inputLog.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './schema.js';
 import type { ImportInfo } from './traceWriter.js';
 import { keyframeMemory, readKeyframes, type KeyframeInfo } from './keyframes.js';
@@ -206,7 +206,10 @@ export class TraceReader {
     );
   }
 
-  /** Every logged import call in order. Chunks are decoded lazily, one at a time. */
+  /**
+   * Every logged import call in order, decoded lazily: chunk by chunk, and within a chunk call by
+   * call. A damaged chunk throws `TraceFormatError` where the iteration reaches the damage.
+   */
   *importCalls(): Generator<ImportCall> {
     const params = new Map(this.imports().map((i) => [i.functionIndex, i.params]));
     const paramsOf = (f: number) => params.get(f);
@@ -219,15 +222,22 @@ export class TraceReader {
             .get(chunkIndex) as { first_call: number; call_count: number; codec: string; data: Buffer } | undefined,
       );
       if (chunk === undefined) return;
+      // Decoded lazily (eachImportCall): damage inside a chunk throws where the reader reaches it.
       const calls = this.guard(() => {
         if (chunk.first_call !== expected) throw new CodecError(`input chunk ${chunkIndex} starts at call ${chunk.first_call}, expected ${expected}`);
         const raw = chunk.codec === 'zstd' ? zlib.zstdDecompressSync(chunk.data) : chunk.data;
-        const decoded = decodeImportCalls(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), chunk.first_call, paramsOf);
-        if (decoded.length !== chunk.call_count) throw new CodecError(`input chunk ${chunkIndex} holds ${decoded.length} calls, not ${chunk.call_count}`);
-        return decoded;
+        return eachImportCall(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), chunk.first_call, paramsOf);
       });
-      expected += calls.length;
-      yield* calls;
+      const step = () => calls.next();
+      let count = 0;
+      for (let next = this.guard(step); !next.done; next = this.guard(step)) {
+        count++;
+        yield next.value;
+      }
+      this.guard(() => {
+        if (count !== chunk.call_count) throw new CodecError(`input chunk ${chunkIndex} holds ${count} calls, not ${chunk.call_count}`);
+      });
+      expected += count;
     }
   }
 

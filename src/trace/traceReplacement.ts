@@ -42,6 +42,9 @@ export function replaceTrace(original: string, replacement: string, marks: Reado
   const real = fs.realpathSync(original);
   const db = new Database(replacement, { fileMustExist: true });
   try {
+    // As the trace writer (no fsync anywhere): SQLite's default would fsync the whole new file
+    // (hundreds of MB of detail the writer left to the OS) to commit a few meta rows.
+    db.pragma('synchronous = OFF');
     db.prepare('ATTACH DATABASE ? AS original').run(real);
     db.transaction(() => {
       const columns = PROVENANCE.join(', ');
