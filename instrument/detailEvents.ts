@@ -444,10 +444,9 @@ function decodeCompactCall(bytes: Uint8Array, view: DataView, at: number, time: 
   const shape = enter ? shapes.enter(pc) : shapes.exit(pc);
   if (!shape) throw new DetailEventDecodeError(`no function ${enter ? 'starts at' : 'holds'} pc ${pc}`, at);
   // An exit without values is a tail call's (or a function's without results).
-  const types = !enter && size === 0 ? new Uint8Array(0) : shape.types;
-  const used = types.reduce((n, t) => n + valueSize(t), 0);
-  if (used !== size) throw new DetailEventDecodeError(`event values take ${size} bytes, function ${shape.func}'s types ${used}`, at);
-  const values = readValues(bytes, view, types, at + HEADER_SIZE);
+  const none = !enter && size === 0;
+  if (!none && shape.bytes !== size) throw new DetailEventDecodeError(`event values take ${size} bytes, function ${shape.func}'s types ${shape.bytes}`, at);
+  const values = none ? [] : readValues(bytes, view, shape.types, at + HEADER_SIZE);
   const event: DetailEvent = enter ? { kind: 'enter', time, pc, func: shape.func, args: values } : { kind: 'exit', time, pc, func: shape.func, results: values };
   return { event, next };
 }

@@ -42,9 +42,18 @@ export function stepStack(
     return f;
   }
   if (e.kind !== 'exit') return top;
+  return popExit(top, e.func, onExit && ((f) => onExit(f, e)));
+}
+
+/**
+ * The stack after an `exit` of function `func`, from its function alone (no decoded event): pops
+ * down to that function's frame and past it; `onPop` sees that frame. An exit matching no frame
+ * leaves the stack as it was.
+ */
+export function popExit(top: Frame | null, func: number, onPop?: (frame: Frame) => void): Frame | null {
   for (let f = top; f !== null; f = f.caller) {
-    if (f.funcIndex === e.func) {
-      onExit?.(f, e);
+    if (f.funcIndex === func) {
+      onPop?.(f);
       return f.caller;
     }
   }

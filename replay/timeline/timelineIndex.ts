@@ -12,7 +12,7 @@
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import type { KeyframeInfo, TraceReader } from '../../src/trace/index.js';
 import { CallShapes, DetailEventDecodeError, DetailScanner, EventKind, type ScanPosition } from '../../instrument/index.js';
-import { stepStack, valuesOf } from './callStack.js';
+import { popExit, stepStack, valuesOf } from './callStack.js';
 import { ChunkStore, RAW_CACHE_BYTES, SUMMARY_PAGE_BITS, type ChunkSummary } from './chunkStore.js';
 import { readDataSegments } from './dataSegments.js';
 import { DetailNeededError, TimelineCoverageError } from './errors.js';
@@ -168,6 +168,11 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
       longActivations.set(frame.entryTime, { func: frame.funcIndex, end: { time: exit.time, pc: exit.pc, results: valuesOf(exit as never, 'results') } });
     }
   };
+  /** The scanner standing on the exit being applied (for `onExitScanned`). */
+  let exiting: DetailScanner | null = null;
+  const onExitScanned = (frame: Frame) => {
+    if (BigInt(exiting!.time) - frame.entryTime >= LONG_ACTIVATION) onExit(frame, exiting!.decode());
+  };
   let prevEnd = 0n;
   let lastEventTime = -1;
   let unmatched = 0;
@@ -238,7 +243,13 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
               }
             }
           }
-        } else if (kind === EventKind.enter || kind === EventKind.exit || kind === EventKind.catch) {
+        } else if (kind === EventKind.exit) {
+          // Most events of a call-heavy run: no object unless the activation was long.
+          const func = s.func;
+          funcs.add(func);
+          exiting = s;
+          stack = popExit(stack, func, onExitScanned);
+        } else if (kind === EventKind.enter || kind === EventKind.catch) {
           const e = s.decode();
           funcs.add(s.func);
           stack = stepStack(stack, e, names, onExit);
