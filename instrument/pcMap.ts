@@ -15,18 +15,26 @@ export interface PcMap {
   originalFunction(index: number): number | null;
 }
 
-/** Builds the map of `rewritten` (decodes its code once). */
+/**
+ * The map of `rewritten`. Its pcs are read from the rewritten code (decoded once) at the first
+ * `originalPc`: runs ask for the map before they start and use it only to report a trap, and on
+ * a large module the decoding is a tenth of a second (bigmodule).
+ */
 export function pcMapFor(rewritten: RewrittenModule, originalImportedFunctions: number): PcMap {
-  const decoded = decodePositions(rewritten.bytes, 'instrumented module');
-  const map = new Map<number, number>();
-  decoded.functions.forEach((fn, i) => {
-    const pairs = rewritten.copies[i];
-    if (pairs === undefined) return; // a function wtrace added
-    for (let k = 0; k < pairs.length; k += 2) map.set(fn.body.codeStart + pairs[k + 1], pairs[k]);
-  });
+  let map: Map<number, number> | undefined;
+  const build = () => {
+    const decoded = decodePositions(rewritten.bytes, 'instrumented module');
+    const pcs = new Map<number, number>();
+    decoded.functions.forEach((fn, i) => {
+      const pairs = rewritten.copies[i];
+      if (pairs === undefined) return; // a function wtrace added
+      for (let k = 0; k < pairs.length; k += 2) pcs.set(fn.body.codeStart + pairs[k + 1], pairs[k]);
+    });
+    return pcs;
+  };
   const added = rewritten.addedImports ?? 0;
   return {
-    originalPc: (offset) => map.get(offset) ?? null,
+    originalPc: (offset) => (map ??= build()).get(offset) ?? null,
     originalFunction(index) {
       if (index < originalImportedFunctions) return index;
       if (index < originalImportedFunctions + added) return null;
