@@ -41,7 +41,7 @@ export async function buildDetailIndex(file: string, options: DetailIndexOptions
   serveCompression(port1, done);
   const { onProgress } = options;
   try {
-    const data: IndexWorkerData = { file, replacement, compression: { port: port2, done }, progress: onProgress !== undefined };
+    const data: IndexWorkerData = { file, replacement, compression: { port: port2, done }, progress: onProgress !== undefined, progressEveryMs: options.progressEveryMs };
     const outcome = await runOnWorker<IndexRunOutcome>(workerUrl(import.meta.url, 'indexWorker'), data, {
       stackSizeMb: options.stackSizeMb,
       transferList: [port2],

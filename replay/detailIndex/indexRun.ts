@@ -37,6 +37,8 @@ export interface IndexRunOptions {
   readonly compression: CompressionChannel | null;
   /** Told progress now and then (throttled), and at the end. */
   readonly progress: ProgressSink | null;
+  /** Least time between two progress reports, in ms (default `PROGRESS_MS`). */
+  readonly progressEveryMs?: number;
 }
 
 export type IndexRunOutcome =
@@ -73,7 +75,7 @@ export async function indexHere(file: string, options: IndexRunOptions): Promise
     const names = readModuleInfo(bytes).functionNames;
     const plan = await planFullDetail(bytes, file);
     const w = (writer = TraceWriter.create(options.replacement, startOf(summary, bytes, imports)));
-    const progress = new ProgressThrottle(options.progress);
+    const progress = new ProgressThrottle(options.progress, options.progressEveryMs);
     let replay: LoggingReplay | null = null;
     let now = () => 0n;
     const calls = () => replay?.callsReplayed ?? 0;

@@ -11,6 +11,8 @@ export interface IndexWorkerData {
   readonly compression: CompressionChannel;
   /** Post `IndexProgressMessage`s to the parent. */
   readonly progress: boolean;
+  /** Least time between two of them (`DetailIndexOptions.progressEveryMs`). */
+  readonly progressEveryMs?: number;
 }
 
 /** A progress report on its way to the main thread. */
@@ -20,10 +22,11 @@ export interface IndexProgressMessage {
   readonly calls: number;
 }
 
-workerMain(({ file, replacement, compression, progress }: IndexWorkerData) =>
+workerMain(({ file, replacement, compression, progress, progressEveryMs }: IndexWorkerData) =>
   indexHere(file, {
     replacement,
     compression,
     progress: progress ? (done, calls) => parentPort!.postMessage({ type: 'index-progress', done, calls } satisfies IndexProgressMessage) : null,
+    progressEveryMs,
   }),
 );

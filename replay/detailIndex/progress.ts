@@ -7,7 +7,8 @@
 import type { DetailChunkStore } from '../../src/record/index.js';
 import type { TraceWriter } from '../../src/trace/index.js';
 
-const PROGRESS_MS = 100;
+/** Default least time between two reports, in ms. */
+export const PROGRESS_MS = 100;
 
 /** Told instructions done and import calls answered. */
 export type ProgressSink = (done: bigint, calls: number) => void;
@@ -16,7 +17,10 @@ export class ProgressThrottle {
   private last = performance.now();
   private calls = 0;
 
-  constructor(private readonly sink: ProgressSink | null) {}
+  constructor(
+    private readonly sink: ProgressSink | null,
+    private readonly everyMs = PROGRESS_MS,
+  ) {}
 
   /** At an import call. */
   atCall(time: bigint, calls: number): void {
@@ -27,7 +31,7 @@ export class ProgressThrottle {
   atChunk(time: bigint, calls: number): void {
     if (this.sink === null) return;
     const now = performance.now();
-    if (now - this.last < PROGRESS_MS) return;
+    if (now - this.last < this.everyMs) return;
     this.last = now;
     this.sink(time, calls);
   }

@@ -13,6 +13,8 @@ export type IndexProgress = (done: bigint, total: bigint | null, importCalls: { 
 
 export interface DetailIndexOptions {
   readonly onProgress?: IndexProgress;
+  /** Least time between two progress reports, in ms (default `PROGRESS_MS`, 100; 0: at every chunk and every 256th import call). */
+  readonly progressEveryMs?: number;
   /** Stack of the thread the program runs on, in MiB (default `DEFAULT_STACK_MB`, as `record`). */
   readonly stackSizeMb?: number;
 }

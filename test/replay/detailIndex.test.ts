@@ -333,11 +333,16 @@ describe('an indexed trace, other cases', () => {
   });
 
   it('reports progress in instructions, with import calls, ending at the run\'s total', async () => {
-    const trace = record({ args: [fixture('recursion'), '--', '40'] }, []);
+    // Many import calls (stdin_upper reads and writes line by line), and no throttle: a report at
+    // every 256th call and every chunk, whatever the machine's speed.
+    const input = Array.from({ length: 400 }, (_, i) => `progress line ${i}\n`).join('');
+    const trace = record({ args: [fixture('stdin_upper')], input }, []);
     const seen: [bigint, bigint | null, number, number][] = [];
-    const result = await buildDetailIndex(trace, { onProgress: (done, total, calls) => seen.push([done, total, calls.done, calls.total]) });
-    expect(seen.length).toBeGreaterThan(1);
-    expect(seen.at(-1)).toEqual([result.instructions, null, 5, 5]); // an inputs trace does not know its length
+    const onProgress = (done: bigint, total: bigint | null, calls: { done: number; total: number }) => seen.push([done, total, calls.done, calls.total]);
+    const result = await buildDetailIndex(trace, { onProgress, progressEveryMs: 0 });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.at(-1)).toEqual([result.instructions, null, result.importCalls, result.importCalls]); // an inputs trace does not know its length
+    expect(result.importCalls).toBeGreaterThan(512);
     for (let i = 1; i < seen.length; i++) expect(seen[i][0] >= seen[i - 1][0]).toBe(true);
   });
 });
