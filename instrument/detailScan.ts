@@ -105,6 +105,18 @@ export class DetailScanner {
     return shape.func;
   }
 
+  /** The global index of a `globalSet`. */
+  get global(): number {
+    return this.u32(this.payload);
+  }
+
+  /** The new value of a `globalSet`, as a view of the stream (no copy; empty for a reference-typed global). */
+  newGlobalBytes(): Uint8Array {
+    const p = this.payload;
+    const width = this.bytes[p + 4];
+    return this.bytes.subarray(p + 5 + width, p + 5 + 2 * width);
+  }
+
   /** The frame time of a `catch` or `snapshot` (its activation's enter time). */
   get frameTime(): number {
     return Number(this.view.getBigUint64(this.payload + 4, true));

@@ -254,9 +254,13 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
           funcs.add(s.func);
           stack = stepStack(stack, e, names, onExit);
         } else if (kind === EventKind.globalSet) {
-          const e = s.decode() as { global: number; time: bigint; oldBytes: Uint8Array; newBytes: Uint8Array };
-          if (!firstSet.has(e.global)) firstSet.set(e.global, { time: e.time, oldBytes: e.oldBytes });
-          globals.set(e.global, e.newBytes);
+          // The stack pointer's, in every function with a frame: read in place, decoded only the first time.
+          const global = s.global;
+          if (!firstSet.has(global)) {
+            const e = s.decode() as { time: bigint; oldBytes: Uint8Array };
+            firstSet.set(global, { time: e.time, oldBytes: e.oldBytes });
+          }
+          globals.set(global, s.newGlobalBytes());
         } else if (kind === EventKind.snapshot) {
           const frameTime = BigInt(s.frameTime);
           const point: SnapshotRef = { time: BigInt(t), chunk: index, position: s.position() };

@@ -55,7 +55,7 @@ function writeRangeOf(e: DetailEvent): [number, number] | null {
 }
 
 describe.skipIf(!haveWat2wasm && !process.env.CI)('DetailScanner', () => {
-  it('visits the events the decoder gives, with the same kinds, times, pcs, functions and written ranges', async () => {
+  it('visits the events the decoder gives, with the same kinds, times, pcs, functions, written ranges and global values', async () => {
     const bytes = await stream(2n ** 40n);
     const events = decodeDetailEvents(bytes, shapes());
     expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['store', 'fill', 'copy', 'init', 'grow', 'globalSet', 'enter', 'exit', 'snapshot']));
@@ -71,6 +71,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('DetailScanner', () => {
       if (range !== null) expect([s.writeAddress, s.writeSize]).toEqual(range);
       if (e.kind === 'enter' || e.kind === 'exit') expect(s.func).toBe(e.func);
       if (e.kind === 'store') expect(s.isStore && s.storeWidth === e.width).toBe(true);
+      if (e.kind === 'globalSet') expect([s.global, [...s.newGlobalBytes()]]).toEqual([e.global, [...e.newBytes]]);
     }
     expect(s.next()).toBe(false);
   });
