@@ -1,7 +1,7 @@
 /**
  * The helper functions a detail-mode `full` module gets (fullModule.ts), as code bodies:
- * `reserve`, the event buffer's slow path, `sync`, which commits a time sync, and `room`, the
- * one slow path that an event's fast path calls (both as needed).
+ * `reserve`, the event buffer's slow path, `sync`, which commits a time sync, and `room`, which
+ * an event's fast path calls when it needs either.
  */
 import { ByteWriter } from './byteWriter.js';
 import { MAX_FIXED_EVENT_SIZE, MAX_TIME_DELTA, SYNC_SIZE } from './detailEvents.js';

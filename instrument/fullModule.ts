@@ -54,7 +54,7 @@ export const EVENTS_END_EXPORT = '__wtrace_events_end';
 export const EVENTS_TIME_EXPORT = '__wtrace_events_time';
 /** Events committed since the buffer last restarted (i32). */
 export const EVENTS_COUNT_EXPORT = '__wtrace_events_count';
-/** The time of the last committed event (i64; 0 before any). */
+/** The buffer offset just past the last sync that `sync` wrote (i32; 0 before any): a buffer that ends there ends with a sync. */
 export const EVENTS_SYNC_END_EXPORT = '__wtrace_events_sync_end';
 export const FLUSH_EXPORT = '__wtrace_flush';
 export const RUNTIME_MODULE = 'wtrace';
