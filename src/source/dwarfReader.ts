@@ -150,6 +150,22 @@ export function readUnitLength(r: DwarfReader): { end: number; offsetSize: 4 | 8
   return { end, offsetSize };
 }
 
+/**
+ * The start of the unit at `r.offset` (`.debug_info` or `.debug_line`, DWARF 2-5): its offset,
+ * a reader over the unit positioned after its version, its offset size, end and version. Leaves
+ * `r` at the unit's end. `what` names the unit in the error for a version outside 2-5.
+ */
+export function readUnitStart(r: DwarfReader, what: string): { offset: number; unit: DwarfReader; offsetSize: 4 | 8; end: number; version: number } {
+  const offset = r.offset;
+  const { end, offsetSize } = readUnitLength(r);
+  const unit = r.slice(r.offset, end);
+  r.offset = end;
+  const versionAt = unit.offset;
+  const version = unit.u16();
+  if (version < 2 || version > 5) unit.fail(`unsupported ${what} version ${version}`, versionAt);
+  return { offset, unit, offsetSize, end, version };
+}
+
 /** The NUL-terminated string at `offset` of a string section (`.debug_str`, `.debug_line_str`). */
 export function stringAt(section: Uint8Array | undefined, name: string, offset: number): string {
   if (section === undefined) throw new DwarfFormatError(name, offset, `section is missing but referenced`);

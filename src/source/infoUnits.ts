@@ -4,7 +4,7 @@
  */
 import { type Abbreviation, readAbbreviations } from './abbrev.js';
 import type { DebugInfoSections } from './debugInfo.js';
-import { DwarfReader, readUnitLength } from './dwarfReader.js';
+import { DwarfReader, readUnitStart } from './dwarfReader.js';
 import type { UnitEncoding } from './forms.js';
 
 /** One unit of `.debug_info`, its header read. */
@@ -31,13 +31,7 @@ export function readInfoUnits(s: DebugInfoSections, codeOnly = false): InfoUnitH
   const abbrevCache = new Map<number, Map<number, Abbreviation>>();
   const units: InfoUnitHeader[] = [];
   while (!r.atEnd()) {
-    const offset = r.offset;
-    const { end, offsetSize } = readUnitLength(r);
-    const u = r.slice(r.offset, end);
-    r.offset = end;
-    const versionAt = u.offset;
-    const version = u.u16();
-    if (version < 2 || version > 5) u.fail(`unsupported unit version ${version}`, versionAt);
+    const { offset, unit: u, offsetSize, version } = readUnitStart(r, 'unit');
     let unitType = 1; // DW_UT_compile
     let addressSize: number;
     let abbrevOffset: number;

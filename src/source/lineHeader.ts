@@ -4,7 +4,7 @@
  * with content types and forms (DW_LNCT_path as string, strp or line_strp; directory_index;
  * MD5 as data16; anything else skipped by form); versions 2 to 4 use NUL-terminated lists.
  */
-import { type DwarfReader, readUnitLength } from './dwarfReader.js';
+import { type DwarfReader, readUnitStart } from './dwarfReader.js';
 import { readForm, type StringSections, type UnitEncoding } from './forms.js';
 
 /** A file entry as written: its name and the index of its directory in `directories`. */
@@ -44,13 +44,7 @@ const LNCT_directory_index = 2;
 
 /** Reads the header of the unit at `r.offset` and leaves `r` at the unit's end. */
 export function readLineTableHeader(r: DwarfReader, strings: StringSections): LineTableHeader {
-  const offset = r.offset;
-  const { end, offsetSize } = readUnitLength(r);
-  const u = r.slice(r.offset, end);
-  r.offset = end;
-  const versionAt = u.offset;
-  const version = u.u16();
-  if (version < 2 || version > 5) u.fail(`unsupported line table version ${version}`, versionAt);
+  const { offset, unit: u, offsetSize, end, version } = readUnitStart(r, 'line table');
   let addressSize = 4;
   if (version >= 5) {
     addressSize = u.u8();
