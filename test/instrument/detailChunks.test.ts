@@ -41,6 +41,18 @@ let shapes$: CallShapes | undefined;
 /** The call shapes of PROGRAM's module. */
 const shapes = (): CallShapes => (shapes$ ??= CallShapes.of(assemble(PROGRAM)));
 
+/** Instantiates `result` with a sink that keeps every flushed buffer (copied) and its summary, and binds it. */
+async function collecting(result: Awaited<ReturnType<typeof instrument>>) {
+  const chunks: Uint8Array[] = [];
+  const summaries: BufferSummary[] = [];
+  const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
+    chunks.push(e.slice());
+    summaries.push(summary);
+  }));
+  drain(instance);
+  return { instance, chunks, summaries };
+}
+
 function decodeEach(chunks: Uint8Array[], callShapes = shapes()): DetailEvent[] {
   return chunks.flatMap((c) => decodeDetailEvents(c, callShapes));
 }
@@ -48,13 +60,7 @@ function decodeEach(chunks: Uint8Array[], callShapes = shapes()): DetailEvent[] 
 describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time deltas and syncs)', () => {
   it('every flushed buffer decodes alone, and any grouping of buffers decodes to the same events', async () => {
     const result = await instrument(assemble(PROGRAM), { detail: 'full' });
-    const chunks: Uint8Array[] = [];
-    const summaries: BufferSummary[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
-      chunks.push(e.slice());
-      summaries.push(summary);
-    }));
-    drain(instance);
+    const { instance, chunks, summaries } = await collecting(result);
     const time = instance.exports[TIME_EXPORT] as WebAssembly.Global;
     const f = instance.exports.f as (n: number) => void;
     const enterTimes: bigint[] = [];
@@ -98,13 +104,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
 
   it('a cut at any byte inside an event is an error, a cut at any event boundary decodes', async () => {
     const result = await instrument(assemble(PROGRAM), { detail: 'full' });
-    const chunks: Uint8Array[] = [];
-    const summaries: BufferSummary[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
-      chunks.push(e.slice());
-      summaries.push(summary);
-    }));
-    drain(instance);
+    const { instance, chunks, summaries } = await collecting(result);
     (instance.exports.f as (n: number) => void)(40);
     drain(instance);
     expect(chunks).toHaveLength(2); // the bulk event's reserve flushes first
@@ -129,13 +129,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
     const wasm = assemble(`(module (memory (export "memory") 1)
       (func (export "f") (param i32) local.get 0 i32.const 1 i32.store))`);
     const result = await instrument(wasm, { detail: 'full' });
-    const chunks: Uint8Array[] = [];
-    const summaries: BufferSummary[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
-      chunks.push(e.slice());
-      summaries.push(summary);
-    }));
-    drain(instance);
+    const { instance, chunks, summaries } = await collecting(result);
     const time = instance.exports[TIME_EXPORT] as WebAssembly.Global;
     const f = instance.exports.f as (a: number) => void;
     f(0);
@@ -160,13 +154,7 @@ describe.skipIf(!haveWat2wasm && !process.env.CI)('detail event chunks (time del
         end
         local.get 0 i32.const 1 i32.store))`);
     const result = await instrument(wasm, { detail: 'full', snapshotInterval: false });
-    const chunks: Uint8Array[] = [];
-    const summaries: BufferSummary[] = [];
-    const { instance } = await WebAssembly.instantiate(result.bytes, result.runtimeImports((e, summary) => {
-      chunks.push(e.slice());
-      summaries.push(summary);
-    }));
-    drain(instance);
+    const { instance, chunks, summaries } = await collecting(result);
     expect(() => (instance.exports.f as (a: number) => void)(70000)).toThrow(/out of bounds/);
     drain(instance);
     const events = decodeEach(chunks, CallShapes.of(wasm));
