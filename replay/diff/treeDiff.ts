@@ -9,7 +9,7 @@
  * (level 3). Arguments compare by value, pointers included: a rebuild that moves data or stack
  * frames shows up as different arguments.
  */
-import { EventKind, type DetailEvent, type DetailValue } from '../../instrument/detailEvents.js';
+import { EventKind } from '../../instrument/detailEvents.js';
 import type { DiffDivergence, DiffOptions, DiffResult } from '../diffTypes.js';
 import { DetailTrace } from './detailTrace.js';
 import { divergenceAt, mirrorSkipper, sameTail, walk } from './lockstep.js';
@@ -95,18 +95,12 @@ function compareTreeEvents(sa: SideStream, sb: SideStream): string[] | null {
 }
 
 /**
- * Whether two enter (or exit) events carry the same values. In the same form, byte for byte:
- * a compact call's payload is its values; a long one's is func u32, then size, types and values.
- * Two modules may give the same call different forms: then the decoded values are compared.
+ * Whether two enter (or exit) events carry the same values, byte for byte: a compact call's
+ * payload is its values; a long one's is func u32, then size, types and values. A call is compact
+ * exactly when its values take at most 63 bytes, so calls in different forms carry different
+ * values, and their lengths already differ.
  */
 function sameCallValues(sa: SideStream, sb: SideStream): boolean {
-  const ea = sa.events;
-  const eb = sb.events;
-  if (ea.compactCall === eb.compactCall) return sameTail(sa, sb, ea.compactCall ? 0 : 4);
-  const values = (e: DetailEvent) => (e.kind === 'enter' ? e.args : e.kind === 'exit' ? e.results : []);
-  return valuesKey(values(ea.decode())) === valuesKey(values(eb.decode()));
-}
-
-function valuesKey(values: readonly DetailValue[]): string {
-  return JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
+  const a = sa.events;
+  return a.compactCall === sb.events.compactCall && sameTail(sa, sb, a.compactCall ? 0 : 4);
 }

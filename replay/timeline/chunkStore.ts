@@ -55,14 +55,16 @@ export class ChunkStore {
   private readonly rawCache = new Map<number, Uint8Array>();
   private rawCached = 0;
 
+  /** `shapesOf` gives the module's call shapes; called once, when a scanner first needs them. */
   constructor(
     private readonly reader: TraceReader,
     readonly chunks: readonly ChunkSummary[],
+    private readonly shapesOf: () => CallShapes,
   ) {}
 
   /** A store for `chunks` whose decompressed bytes (by index) are already at hand: the latest that fit the cache are kept. */
-  static withBytes(reader: TraceReader, chunks: readonly ChunkSummary[], bytes: readonly { index: number; bytes: Uint8Array }[]): ChunkStore {
-    const store = new ChunkStore(reader, chunks);
+  static withBytes(reader: TraceReader, chunks: readonly ChunkSummary[], bytes: readonly { index: number; bytes: Uint8Array }[], shapes: CallShapes): ChunkStore {
+    const store = new ChunkStore(reader, chunks, () => shapes);
     for (const b of bytes) store.offer(b.index, b.bytes);
     return store;
   }
@@ -85,9 +87,9 @@ export class ChunkStore {
 
   private shapes$: CallShapes | undefined;
 
-  /** The module's call shapes, for decoding compact call events (read from the trace once). */
+  /** The module's call shapes, for decoding compact call events. */
   get shapes(): CallShapes {
-    return (this.shapes$ ??= CallShapes.of(this.reader.moduleBytes()));
+    return (this.shapes$ ??= this.shapesOf());
   }
 
   /** A scanner over chunk `index` from `start` (its first event by default). */

@@ -16,6 +16,7 @@
  * index pass leaves them).
  */
 import * as v8 from 'node:v8';
+import { CallShapes } from '../../instrument/index.js';
 import type { TraceReader } from '../../src/trace/index.js';
 import { readModuleInfo } from '../../src/wasm/moduleInfo.js';
 import { ChunkStore, RAW_CACHE_BYTES, type ChunkSummary } from './chunkStore.js';
@@ -104,7 +105,7 @@ export function deserialiseIndex(reader: TraceReader, file: string, data: Uint8A
   }
   const bytes = reader.moduleBytes();
   const pages = new LazyPages(reader, shape.pageCount);
-  const chunks = new ChunkStore(reader, shape.chunks);
+  const chunks = new ChunkStore(reader, shape.chunks, () => CallShapes.of(bytes));
   if (prefetch) {
     const groupSizes = Array.from({ length: Math.ceil(shape.pageCount / GROUP_PAGES) }, (_, g) => Math.min(GROUP_PAGES, shape.pageCount - g * GROUP_PAGES) * PAGE_SIZE);
     const prefetcher = startPrefetcher({ file: reader.path, chunks: shape.chunks.map((c) => c.storedIndex), chunkBudget: RAW_CACHE_BYTES, groupSizes });

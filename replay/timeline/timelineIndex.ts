@@ -195,7 +195,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   const nextKeyframeTime = () => (middle.length > 0 ? Number(middle[0].time) : Infinity);
   let keyframeAt = nextKeyframeTime();
   let damagedAt = 0;
-  const shapes = CallShapes.of(reader.moduleBytes());
+  const shapes = CallShapes.of(bytes);
   try {
     for (const chunk of reader.detailChunks()) {
       damagedAt = chunk.index;
@@ -299,7 +299,7 @@ export function buildIndex(reader: TraceReader, file: string, options: IndexOpti
   points.push({ info: last, time: end });
   return {
     end, names, globals: readGlobals(bytes), segments: memory.segments, calls, callTimes, callsByPage: callsByGranule(calls),
-    chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list), keyframes: points, finalStack: stack, firstSet,
+    chunks: ChunkStore.withBytes(reader, summaries, recentChunks.list, shapes), keyframes: points, finalStack: stack, firstSet,
     unusedKeyframes: unmatched, snapshots, checkpoints, longActivations,
   };
 }
